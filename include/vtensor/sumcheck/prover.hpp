@@ -1,0 +1,277 @@
+// vtensor/sumcheck/prover.hpp — the generic sumcheck prover.
+//
+// Proves   claim = Σ_{x ∈ {0,1}^n} [eq(w, x)] · g(f_1(x), …, f_k(x))
+// for a composition g of degree d fixed at compile time, base-field (or
+// extension) input tables and extension-field challenges; the eq factor is
+// optional (w empty: a plain sum). Variables are bound from the highest, x_{n-1},
+// down to x_0 (docs/sumcheck.md). Round t, binding v = n−1−t, sends
+//   s_t(X) = c_t · eq(w_v, X) · q_t(X),   q_t(X) = Σ_{x'} eq(w_{<v}, x') g(f(x', X)),
+// with c_t = Π_{u>v} eq(w_u, r_u), as its values at X = 0 … D (D = d, or d+1 with
+// an eq factor). q_t is computed at 0 … d directly and extended to d+1 by
+// interpolation. eq(w_{<v}, ·) is never materialised: it factors into a low table
+// over ⌈v/2⌉ variables and a high table over the rest (√-sized, rebuilt per round).
+//
+// Evaluate and fold are fused: round t ≥ 1 reads the previous tables once,
+// folds them with r_{t−1}, writes the halves, and evaluates g on the fly. The
+// first round runs entirely in the input field. Work is split over all cores.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "vtensor/detail/bits.hpp"
+#include "vtensor/detail/parallel.hpp"
+#include "vtensor/error.hpp"
+#include "vtensor/mle/eq.hpp"
+#include "vtensor/sumcheck/composition.hpp"
+#include "vtensor/sumcheck/proof.hpp"
+#include "vtensor/sumcheck/round_poly.hpp"
+#include "vtensor/transcript/transcript.hpp"
+
+namespace vtensor {
+
+template <class E>
+struct SumcheckProverOutput {
+  SumcheckProof<E> proof;
+  std::vector<E> point;  // r in variable order x_0 … x_{n-1}
+  E claim;               // the sum that was proven
+};
+
+namespace detail {
+
+// eq(w, X) for an integer node X: w X + (1 − w)(1 − X).
+template <class E>
+E eq_at_node(const E& w, std::size_t x) {
+  const E xe = E(Goldilocks::from_u64(x));
+  return w * xe + (E::one() - w) * (E::one() - xe);
+}
+
+// Accumulates g over X = 0 … d for one pair (lo, hi): acc[X] += weight · g(lo + X (hi − lo)).
+template <Composition G, class T, class A, bool kWeighted, class W>
+VTENSOR_ALWAYS_INLINE void accumulate_pair(const std::array<T, G::kArity>& lo, const std::array<T, G::kArity>& hi,
+                                           const W& weight, std::array<A, G::kDegree + 1>& acc) {
+  std::array<T, G::kArity> cur = lo, diff;
+  for (std::size_t j = 0; j < G::kArity; ++j) diff[j] = hi[j] - lo[j];
+  for (std::size_t x = 0; x <= G::kDegree; ++x) {
+    if (x == 1) {
+      cur = hi;
+    } else if (x > 1) {
+      for (std::size_t j = 0; j < G::kArity; ++j) cur[j] += diff[j];
+    }
+    const T gx = G::eval(cur);
+    if constexpr (kWeighted)
+      acc[x] += weight * gx;
+    else
+      acc[x] += gx;
+  }
+}
+
+}  // namespace detail
+
+template <Composition G, class In = Goldilocks, class E = GoldilocksExt2>
+class SumcheckProver {
+ public:
+  static constexpr std::size_t K = G::kArity;
+  static constexpr std::size_t d = G::kDegree;
+  using Inputs = std::array<std::span<const In>, K>;
+
+  // All tables must have the same power-of-two size 2^n; eq_point empty or of length n.
+  // The tables are borrowed, never copied: they must outlive the prover.
+  SumcheckProver(Inputs inputs, std::span<const E> eq_point = {})
+      : inputs_(inputs), w_(eq_point.begin(), eq_point.end()) {
+    const std::size_t size = inputs_[0].size();
+    for (std::size_t j = 0; j < K; ++j)
+      if (inputs_[j].size() != size)
+        throw ArgumentError("sumcheck: input " + std::to_string(j) + " has " + std::to_string(inputs_[j].size()) +
+                            " entries, input 0 has " + std::to_string(size));
+    n_ = log2_exact(size);
+    if (n_ > kSumcheckMaxVars) throw ArgumentError("sumcheck: too many variables");
+    if (!w_.empty() && w_.size() != n_)
+      throw ArgumentError("sumcheck: eq point has " + std::to_string(w_.size()) + " coordinates, expected " +
+                          std::to_string(n_));
+  }
+
+  std::size_t num_vars() const { return n_; }
+  static constexpr std::size_t round_degree(bool with_eq) { return with_eq ? d + 1 : d; }
+  std::size_t degree() const { return round_degree(!w_.empty()); }
+
+  // The sum being proven, s_0(0) + s_0(1). Computes the first round (cached).
+  E claimed_sum() {
+    if (n_ == 0) {
+      std::array<E, K> y;
+      for (std::size_t j = 0; j < K; ++j) y[j] = E(inputs_[j][0]);
+      return G::eval(y);
+    }
+    first_round();
+    return (*first_)[0] + (*first_)[1];
+  }
+
+  // Runs every round against the transcript: absorbs s_t, draws r_t, and finally
+  // absorbs the values f_j(r). The caller has absorbed the statement and sealed.
+  SumcheckProverOutput<E> prove(Transcript& t) {
+    SumcheckProverOutput<E> out;
+    out.claim = claimed_sum();
+    out.proof.degree = static_cast<std::uint32_t>(degree());
+    out.point.assign(n_, E::zero());
+    if (n_ == 0) {
+      for (std::size_t j = 0; j < K; ++j) out.proof.finals.push_back(E(inputs_[j][0]));
+      t.absorb_fields<E>("sumcheck/finals", out.proof.finals);
+      return out;
+    }
+    std::array<std::vector<E>, K> tables;
+    E c = E::one();  // Π_{u>v} eq(w_u, r_u)
+    E r_prev{};
+    for (std::size_t round = 0; round < n_; ++round) {
+      const std::size_t v = n_ - 1 - round;
+      std::vector<E> s;
+      if (round == 0) {
+        s = *first_;
+      } else {
+        auto q = fused_round(tables, r_prev, v, round == 1);
+        s = finish_round(q, v, c);
+      }
+      t.absorb_fields<E>("sumcheck/round", s);
+      const E r = t.challenge_ext("sumcheck/challenge");
+      out.point[v] = r;
+      if (!w_.empty()) c = c * (w_[v] * r + (E::one() - w_[v]) * (E::one() - r));  // c · eq(w_v, r_v)
+      out.proof.rounds.push_back(std::move(s));
+      r_prev = r;
+    }
+    // Last fold: f_j(r) = t_j[0] + r_0 (t_j[1] − t_j[0]).
+    for (std::size_t j = 0; j < K; ++j) {
+      E lo, hi;
+      if (n_ == 1) {
+        lo = E(inputs_[j][0]);
+        hi = E(inputs_[j][1]);
+      } else {
+        lo = tables[j][0];
+        hi = tables[j][1];
+      }
+      out.proof.finals.push_back(lo + r_prev * (hi - lo));
+    }
+    t.absorb_fields<E>("sumcheck/finals", out.proof.finals);
+    return out;
+  }
+
+ private:
+  // eq(w_{<v}, x') = lo[x' mod 2^L] · hi[x' >> L] with L = ⌈v/2⌉.
+  struct SplitEq {
+    std::size_t low_bits = 0;
+    std::vector<E> lo, hi;
+  };
+  SplitEq split_eq(std::size_t v) const {
+    SplitEq s;
+    s.low_bits = (v + 1) / 2;
+    s.lo = eq_table<E>(std::span<const E>(w_.data(), s.low_bits));
+    s.hi = eq_table<E>(std::span<const E>(w_.data() + s.low_bits, v - s.low_bits));
+    return s;
+  }
+
+  // Sums over the pairs (i, i + h), h = 2^v, of g at X = 0..d, eq-weighted when w
+  // is set. `load(i, lo, hi)` produces the pair (folding on the fly in rounds ≥ 1).
+  template <class T, class Load>
+  std::array<E, d + 1> sum_pairs(std::size_t v, Load&& load) const {
+    const std::size_t h = std::size_t{1} << v;
+    const int nt = detail::max_threads();
+    std::vector<std::array<E, d + 1>> partial(static_cast<std::size_t>(nt));
+    for (auto& p : partial) p.fill(E::zero());
+    if (w_.empty()) {
+      detail::parallel_chunks(h, [&](std::size_t b, std::size_t e, int tid) {
+        std::array<T, d + 1> acc;
+        acc.fill(T::zero());
+        std::array<T, K> lo, hi;
+        for (std::size_t i = b; i < e; ++i) {
+          load(i, lo, hi);
+          detail::accumulate_pair<G, T, T, false>(lo, hi, 0, acc);
+        }
+        for (std::size_t x = 0; x <= d; ++x) partial[tid][x] = E(acc[x]);
+      });
+    } else {
+      const SplitEq eq = split_eq(v);
+      const std::size_t block = std::size_t{1} << eq.low_bits;
+      const std::size_t grain = std::max<std::size_t>(1, detail::kParallelGrain >> eq.low_bits);
+      detail::parallel_chunks(eq.hi.size(), grain, [&](std::size_t b, std::size_t e, int tid) {
+        std::array<T, K> lo, hi;
+        for (std::size_t hb = b; hb < e; ++hb) {
+          std::array<E, d + 1> inner;
+          inner.fill(E::zero());
+          for (std::size_t l = 0; l < block; ++l) {
+            load(hb * block + l, lo, hi);
+            detail::accumulate_pair<G, T, E, true>(lo, hi, eq.lo[l], inner);
+          }
+          for (std::size_t x = 0; x <= d; ++x) partial[tid][x] += eq.hi[hb] * inner[x];
+        }
+      });
+    }
+    std::array<E, d + 1> q;
+    q.fill(E::zero());
+    for (const auto& p : partial)
+      for (std::size_t x = 0; x <= d; ++x) q[x] += p[x];
+    return q;
+  }
+
+  void first_round() {
+    if (first_) return;
+    const std::size_t v = n_ - 1;
+    const std::size_t h = std::size_t{1} << v;
+    auto q = sum_pairs<In>(v, [&](std::size_t i, std::array<In, K>& lo, std::array<In, K>& hi) {
+      for (std::size_t j = 0; j < K; ++j) {
+        lo[j] = inputs_[j][i];
+        hi[j] = inputs_[j][i + h];
+      }
+    });
+    first_ = finish_round(q, v, E::one());
+  }
+
+  // Round t ≥ 1: fold the previous tables with r (from the inputs when `from_inputs`)
+  // into `tables` (size 2^{v+1}), and sum the new pairs.
+  std::array<E, d + 1> fused_round(std::array<std::vector<E>, K>& tables, const E& r, std::size_t v,
+                                   bool from_inputs) {
+    const std::size_t h = std::size_t{1} << v;
+    if (from_inputs) {
+      for (auto& tb : tables) tb.resize(2 * h);
+      return sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
+        for (std::size_t j = 0; j < K; ++j) {
+          const In* src = inputs_[j].data();
+          lo[j] = E(src[i]) + r * (src[i + 2 * h] - src[i]);
+          hi[j] = E(src[i + h]) + r * (src[i + 3 * h] - src[i + h]);
+          tables[j][i] = lo[j];
+          tables[j][i + h] = hi[j];
+        }
+      });
+    }
+    // In place: iteration i reads i, i+h, i+2h, i+3h and writes only i and i+h.
+    auto q = sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
+      for (std::size_t j = 0; j < K; ++j) {
+        E* tb = tables[j].data();
+        lo[j] = tb[i] + r * (tb[i + 2 * h] - tb[i]);
+        hi[j] = tb[i + h] + r * (tb[i + 3 * h] - tb[i + h]);
+        tb[i] = lo[j];
+        tb[i + h] = hi[j];
+      }
+    });
+    for (auto& tb : tables) tb.resize(2 * h);
+    return q;
+  }
+
+  // Turns q_t(0..d) into the message s_t(0..D).
+  std::vector<E> finish_round(const std::array<E, d + 1>& q, std::size_t v, const E& c) const {
+    if (w_.empty()) return std::vector<E>(q.begin(), q.end());
+    std::vector<E> qv(q.begin(), q.end());
+    qv.push_back(extrapolate_next<E>(qv));
+    std::vector<E> s(d + 2);
+    for (std::size_t x = 0; x <= d + 1; ++x) s[x] = c * detail::eq_at_node(w_[v], x) * qv[x];
+    return s;
+  }
+
+  Inputs inputs_;
+  std::vector<E> w_;
+  std::size_t n_ = 0;
+  std::optional<std::vector<E>> first_;
+};
+
+}  // namespace vtensor
