@@ -15,10 +15,15 @@
 #define VTENSOR_HOST_DEVICE
 #endif
 
+// VTENSOR_FORCE_INLINE: an attribute for field operators (member or friend): hot
+// loops call them billions of times and GCC's heuristics otherwise leave the
+// extension-field product out of line.
 #if defined(__GNUC__) || defined(__clang__)
+#define VTENSOR_FORCE_INLINE [[gnu::always_inline]]
 #define VTENSOR_ALWAYS_INLINE inline __attribute__((always_inline))
 #define VTENSOR_RESTRICT __restrict__
 #else
+#define VTENSOR_FORCE_INLINE
 #define VTENSOR_ALWAYS_INLINE inline
 #define VTENSOR_RESTRICT
 #endif

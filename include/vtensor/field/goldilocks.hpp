@@ -36,13 +36,13 @@ class Goldilocks {
   constexpr Goldilocks() = default;
 
   // v must already be < p (checked in debug builds only: hot paths use it).
-  static constexpr Goldilocks from_canonical(std::uint64_t v) noexcept {
+  VTENSOR_FORCE_INLINE static constexpr Goldilocks from_canonical(std::uint64_t v) noexcept {
     Goldilocks r;
     r.v_ = v;
     return r;
   }
   // Any 64-bit word, reduced mod p.
-  static constexpr Goldilocks from_u64(std::uint64_t v) noexcept {
+  VTENSOR_FORCE_INLINE static constexpr Goldilocks from_u64(std::uint64_t v) noexcept {
     return from_canonical(v >= kModulus ? v - kModulus : v);
   }
   // Signed integers map to v mod p (negative x to p - |x|).
@@ -63,42 +63,48 @@ class Goldilocks {
   constexpr bool is_zero() const noexcept { return v_ == 0; }
 
   // Reduce a full 128-bit value mod p (result canonical).
-  static constexpr std::uint64_t reduce128(unsigned __int128 x) noexcept {
+  VTENSOR_FORCE_INLINE static constexpr std::uint64_t reduce128(unsigned __int128 x) noexcept {
     const std::uint64_t lo = static_cast<std::uint64_t>(x);
     const std::uint64_t hi = static_cast<std::uint64_t>(x >> 64);
     const std::uint64_t hh = hi >> 32;
     const std::uint64_t hl = hi & kEpsilon;
-    std::uint64_t t0 = lo - hh;
-    if (lo < hh) t0 -= kEpsilon;  // borrowed 2^64 ≡ ε
-    const std::uint64_t t1 = hl * kEpsilon;  // < 2^64
-    std::uint64_t t2 = t0 + t1;
-    if (t2 < t1) t2 += kEpsilon;  // carried 2^64 ≡ ε; cannot overflow again
+    // Branch-free: the borrow and carry are data-dependent and unpredictable
+    // (a carry happens about a quarter of the time), so they become masks.
+    std::uint64_t t0;
+    const bool borrow = __builtin_sub_overflow(lo, hh, &t0);
+    t0 -= kEpsilon * static_cast<std::uint64_t>(borrow);  // borrowed 2^64 ≡ ε
+    const std::uint64_t t1 = hl * kEpsilon;                // < 2^64
+    std::uint64_t t2;
+    const bool carry = __builtin_add_overflow(t0, t1, &t2);
+    t2 += kEpsilon * static_cast<std::uint64_t>(carry);    // carried 2^64 ≡ ε; cannot overflow again
     return t2 >= kModulus ? t2 - kModulus : t2;
   }
 
-  friend constexpr Goldilocks operator+(Goldilocks a, Goldilocks b) noexcept {
-    std::uint64_t s = a.v_ + b.v_;
-    if (s < a.v_) s += kEpsilon;  // wrapped past 2^64
+  VTENSOR_FORCE_INLINE friend constexpr Goldilocks operator+(Goldilocks a, Goldilocks b) noexcept {
+    std::uint64_t s;
+    const bool carry = __builtin_add_overflow(a.v_, b.v_, &s);
+    s += kEpsilon * static_cast<std::uint64_t>(carry);  // wrapped past 2^64
     return from_canonical(s >= kModulus ? s - kModulus : s);
   }
-  friend constexpr Goldilocks operator-(Goldilocks a, Goldilocks b) noexcept {
-    std::uint64_t d = a.v_ - b.v_;
-    if (a.v_ < b.v_) d -= kEpsilon;  // d + 2^64 - ε = a - b + p
+  VTENSOR_FORCE_INLINE friend constexpr Goldilocks operator-(Goldilocks a, Goldilocks b) noexcept {
+    std::uint64_t d;
+    const bool borrow = __builtin_sub_overflow(a.v_, b.v_, &d);
+    d -= kEpsilon * static_cast<std::uint64_t>(borrow);  // d + 2^64 - ε = a - b + p
     return from_canonical(d);
   }
-  friend constexpr Goldilocks operator-(Goldilocks a) noexcept {
+  VTENSOR_FORCE_INLINE friend constexpr Goldilocks operator-(Goldilocks a) noexcept {
     return from_canonical(a.v_ == 0 ? 0 : kModulus - a.v_);
   }
-  friend constexpr Goldilocks operator*(Goldilocks a, Goldilocks b) noexcept {
+  VTENSOR_FORCE_INLINE friend constexpr Goldilocks operator*(Goldilocks a, Goldilocks b) noexcept {
     return from_canonical(reduce128(static_cast<unsigned __int128>(a.v_) * b.v_));
   }
-  constexpr Goldilocks& operator+=(Goldilocks o) noexcept { return *this = *this + o; }
-  constexpr Goldilocks& operator-=(Goldilocks o) noexcept { return *this = *this - o; }
-  constexpr Goldilocks& operator*=(Goldilocks o) noexcept { return *this = *this * o; }
-  friend constexpr bool operator==(Goldilocks a, Goldilocks b) noexcept { return a.v_ == b.v_; }
+  VTENSOR_FORCE_INLINE constexpr Goldilocks& operator+=(Goldilocks o) noexcept { return *this = *this + o; }
+  VTENSOR_FORCE_INLINE constexpr Goldilocks& operator-=(Goldilocks o) noexcept { return *this = *this - o; }
+  VTENSOR_FORCE_INLINE constexpr Goldilocks& operator*=(Goldilocks o) noexcept { return *this = *this * o; }
+  VTENSOR_FORCE_INLINE friend constexpr bool operator==(Goldilocks a, Goldilocks b) noexcept { return a.v_ == b.v_; }
 
-  constexpr Goldilocks square() const noexcept { return *this * *this; }
-  constexpr Goldilocks doubled() const noexcept { return *this + *this; }
+  VTENSOR_FORCE_INLINE constexpr Goldilocks square() const noexcept { return *this * *this; }
+  VTENSOR_FORCE_INLINE constexpr Goldilocks doubled() const noexcept { return *this + *this; }
   constexpr Goldilocks pow(std::uint64_t e) const noexcept {
     Goldilocks r = one(), b = *this;
     while (e) {

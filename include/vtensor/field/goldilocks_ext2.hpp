@@ -31,47 +31,47 @@ class GoldilocksExt2 {
 
   static constexpr GoldilocksExt2 zero() noexcept { return {}; }
   static constexpr GoldilocksExt2 one() noexcept { return {Goldilocks::one()}; }
-  static constexpr GoldilocksExt2 from_u64(std::uint64_t v) noexcept { return {Goldilocks::from_u64(v)}; }
+  VTENSOR_FORCE_INLINE static constexpr GoldilocksExt2 from_u64(std::uint64_t v) noexcept { return {Goldilocks::from_u64(v)}; }
 
   constexpr Goldilocks c0() const noexcept { return c0_; }
   constexpr Goldilocks c1() const noexcept { return c1_; }
   constexpr bool is_zero() const noexcept { return c0_.is_zero() && c1_.is_zero(); }
   constexpr bool in_base_field() const noexcept { return c1_.is_zero(); }
 
-  static constexpr Goldilocks mul_by_nonresidue(Goldilocks a) noexcept {
+  VTENSOR_FORCE_INLINE static constexpr Goldilocks mul_by_nonresidue(Goldilocks a) noexcept {
     // 7a = 8a - a, with two modular doublings cheaper than a full product.
     const Goldilocks a2 = a + a, a4 = a2 + a2, a8 = a4 + a4;
     return a8 - a;
   }
 
-  friend constexpr GoldilocksExt2 operator+(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
+  VTENSOR_FORCE_INLINE friend constexpr GoldilocksExt2 operator+(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
     return {a.c0_ + b.c0_, a.c1_ + b.c1_};
   }
-  friend constexpr GoldilocksExt2 operator-(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
+  VTENSOR_FORCE_INLINE friend constexpr GoldilocksExt2 operator-(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
     return {a.c0_ - b.c0_, a.c1_ - b.c1_};
   }
-  friend constexpr GoldilocksExt2 operator-(GoldilocksExt2 a) noexcept { return {-a.c0_, -a.c1_}; }
-  friend constexpr GoldilocksExt2 operator*(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
+  VTENSOR_FORCE_INLINE friend constexpr GoldilocksExt2 operator-(GoldilocksExt2 a) noexcept { return {-a.c0_, -a.c1_}; }
+  VTENSOR_FORCE_INLINE friend constexpr GoldilocksExt2 operator*(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
     const Goldilocks v0 = a.c0_ * b.c0_;
     const Goldilocks v1 = a.c1_ * b.c1_;
     const Goldilocks m = (a.c0_ + a.c1_) * (b.c0_ + b.c1_);
     return {v0 + mul_by_nonresidue(v1), m - v0 - v1};
   }
   // Extension × base: two base multiplications.
-  friend constexpr GoldilocksExt2 operator*(GoldilocksExt2 a, Goldilocks b) noexcept {
+  VTENSOR_FORCE_INLINE friend constexpr GoldilocksExt2 operator*(GoldilocksExt2 a, Goldilocks b) noexcept {
     return {a.c0_ * b, a.c1_ * b};
   }
-  friend constexpr GoldilocksExt2 operator*(Goldilocks b, GoldilocksExt2 a) noexcept { return a * b; }
-  constexpr GoldilocksExt2& operator+=(GoldilocksExt2 o) noexcept { return *this = *this + o; }
-  constexpr GoldilocksExt2& operator-=(GoldilocksExt2 o) noexcept { return *this = *this - o; }
-  constexpr GoldilocksExt2& operator*=(GoldilocksExt2 o) noexcept { return *this = *this * o; }
-  constexpr GoldilocksExt2& operator*=(Goldilocks o) noexcept { return *this = *this * o; }
-  friend constexpr bool operator==(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
+  VTENSOR_FORCE_INLINE friend constexpr GoldilocksExt2 operator*(Goldilocks b, GoldilocksExt2 a) noexcept { return a * b; }
+  VTENSOR_FORCE_INLINE constexpr GoldilocksExt2& operator+=(GoldilocksExt2 o) noexcept { return *this = *this + o; }
+  VTENSOR_FORCE_INLINE constexpr GoldilocksExt2& operator-=(GoldilocksExt2 o) noexcept { return *this = *this - o; }
+  VTENSOR_FORCE_INLINE constexpr GoldilocksExt2& operator*=(GoldilocksExt2 o) noexcept { return *this = *this * o; }
+  VTENSOR_FORCE_INLINE constexpr GoldilocksExt2& operator*=(Goldilocks o) noexcept { return *this = *this * o; }
+  VTENSOR_FORCE_INLINE friend constexpr bool operator==(GoldilocksExt2 a, GoldilocksExt2 b) noexcept {
     return a.c0_ == b.c0_ && a.c1_ == b.c1_;
   }
 
-  constexpr GoldilocksExt2 square() const noexcept { return *this * *this; }
-  constexpr GoldilocksExt2 doubled() const noexcept { return *this + *this; }
+  VTENSOR_FORCE_INLINE constexpr GoldilocksExt2 square() const noexcept { return *this * *this; }
+  VTENSOR_FORCE_INLINE constexpr GoldilocksExt2 doubled() const noexcept { return *this + *this; }
   constexpr GoldilocksExt2 conjugate() const noexcept { return {c0_, -c1_}; }
   // Norm N(a) = a · conj(a) = a0^2 - 7 a1^2 ∈ F_p.
   constexpr Goldilocks norm() const noexcept { return c0_.square() - mul_by_nonresidue(c1_.square()); }

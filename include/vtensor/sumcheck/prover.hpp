@@ -19,13 +19,17 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "vtensor/detail/bits.hpp"
+#include "vtensor/detail/buffer.hpp"
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
+#include "vtensor/field/lazy.hpp"
 #include "vtensor/mle/eq.hpp"
 #include "vtensor/sumcheck/composition.hpp"
 #include "vtensor/sumcheck/proof.hpp"
@@ -50,25 +54,89 @@ E eq_at_node(const E& w, std::size_t x) {
   return w * xe + (E::one() - w) * (E::one() - xe);
 }
 
-// Accumulates g over X = 0 … d for one pair (lo, hi): acc[X] += weight · g(lo + X (hi − lo)).
-template <Composition G, class T, class A, bool kWeighted, class W>
-VTENSOR_ALWAYS_INLINE void accumulate_pair(const std::array<T, G::kArity>& lo, const std::array<T, G::kArity>& hi,
-                                           const W& weight, std::array<A, G::kDegree + 1>& acc) {
-  std::array<T, G::kArity> cur = lo, diff;
-  for (std::size_t j = 0; j < G::kArity; ++j) diff[j] = hi[j] - lo[j];
-  for (std::size_t x = 0; x <= G::kDegree; ++x) {
-    if (x == 1) {
-      cur = hi;
-    } else if (x > 1) {
-      for (std::size_t j = 0; j < G::kArity; ++j) cur[j] += diff[j];
-    }
-    const T gx = G::eval(cur);
-    if constexpr (kWeighted)
-      acc[x] += weight * gx;
-    else
-      acc[x] += gx;
+// Accumulates, for pairs (lo, hi) of the tables, Σ g(lo + X (hi − lo)) at
+// X = 0 … d (plain) or Σ w · g(…) with an extension weight w (eq-weighted).
+template <Composition G, class T, class E>
+struct PairSums {
+  static constexpr std::size_t K = G::kArity, d = G::kDegree;
+  std::array<T, d + 1> plain;
+  std::array<E, d + 1> weighted;
+  PairSums() {
+    plain.fill(T::zero());
+    weighted.fill(E::zero());
   }
-}
+  template <class Fn>
+  VTENSOR_ALWAYS_INLINE static void for_each_node(const std::array<T, K>& lo, const std::array<T, K>& hi, Fn&& fn) {
+    std::array<T, K> cur = lo, diff;
+    for (std::size_t j = 0; j < K; ++j) diff[j] = hi[j] - lo[j];
+    fn(0, G::eval(cur));
+    fn(1, G::eval(hi));
+    cur = hi;
+    for (std::size_t x = 2; x <= d; ++x) {
+      for (std::size_t j = 0; j < K; ++j) cur[j] += diff[j];
+      fn(x, G::eval(cur));
+    }
+  }
+  VTENSOR_ALWAYS_INLINE void add(const std::array<T, K>& lo, const std::array<T, K>& hi) {
+    for_each_node(lo, hi, [&](std::size_t x, const T& g) { plain[x] += g; });
+  }
+  VTENSOR_ALWAYS_INLINE void add_weighted(const std::array<T, K>& lo, const std::array<T, K>& hi, const E& w) {
+    for_each_node(lo, hi, [&](std::size_t x, const T& g) { weighted[x] += w * g; });
+  }
+  std::array<E, d + 1> plain_result() const {
+    std::array<E, d + 1> r;
+    for (std::size_t x = 0; x <= d; ++x) r[x] = E(plain[x]);
+    return r;
+  }
+  std::array<E, d + 1> weighted_result() const { return weighted; }
+};
+
+// g = y1·y2, the hot case (inner products, norms, Hadamard, matmul): products are
+// summed lazily (field/lazy.hpp) and reduced once per chunk.
+template <class T, class E>
+  requires(std::is_same_v<E, GoldilocksExt2> &&
+           (std::is_same_v<T, Goldilocks> || std::is_same_v<T, GoldilocksExt2>))
+struct PairSums<ProductOf<2>, T, E> {
+  using Plain = std::conditional_t<std::is_same_v<T, Goldilocks>, LazySum, LazyExtSum>;
+  std::array<Plain, 3> plain{};
+  std::array<LazyExtSum, 3> weighted{};
+  VTENSOR_ALWAYS_INLINE void add(const std::array<T, 2>& lo, const std::array<T, 2>& hi) {
+    plain[0].add_product(lo[0], lo[1]);
+    plain[1].add_product(hi[0], hi[1]);
+    plain[2].add_product(hi[0].doubled() - lo[0], hi[1].doubled() - lo[1]);  // X = 2
+  }
+  VTENSOR_ALWAYS_INLINE void add_weighted(const std::array<T, 2>& lo, const std::array<T, 2>& hi, const E& w) {
+    weighted[0].add_product(w, lo[0] * lo[1]);
+    weighted[1].add_product(w, hi[0] * hi[1]);
+    weighted[2].add_product(w, (hi[0].doubled() - lo[0]) * (hi[1].doubled() - lo[1]));
+  }
+  std::array<E, 3> plain_result() const { return {E(plain[0].reduce()), E(plain[1].reduce()), E(plain[2].reduce())}; }
+  std::array<E, 3> weighted_result() const { return {weighted[0].reduce(), weighted[1].reduce(), weighted[2].reduce()}; }
+};
+
+// g = y², the squared norm: the same lazy sums with both factors equal.
+template <class T, class E>
+  requires(std::is_same_v<E, GoldilocksExt2> &&
+           (std::is_same_v<T, Goldilocks> || std::is_same_v<T, GoldilocksExt2>))
+struct PairSums<Square, T, E> {
+  using Plain = std::conditional_t<std::is_same_v<T, Goldilocks>, LazySum, LazyExtSum>;
+  std::array<Plain, 3> plain{};
+  std::array<LazyExtSum, 3> weighted{};
+  VTENSOR_ALWAYS_INLINE void add(const std::array<T, 1>& lo, const std::array<T, 1>& hi) {
+    const T x2 = hi[0].doubled() - lo[0];
+    plain[0].add_product(lo[0], lo[0]);
+    plain[1].add_product(hi[0], hi[0]);
+    plain[2].add_product(x2, x2);
+  }
+  VTENSOR_ALWAYS_INLINE void add_weighted(const std::array<T, 1>& lo, const std::array<T, 1>& hi, const E& w) {
+    const T x2 = hi[0].doubled() - lo[0];
+    weighted[0].add_product(w, lo[0].square());
+    weighted[1].add_product(w, hi[0].square());
+    weighted[2].add_product(w, x2.square());
+  }
+  std::array<E, 3> plain_result() const { return {E(plain[0].reduce()), E(plain[1].reduce()), E(plain[2].reduce())}; }
+  std::array<E, 3> weighted_result() const { return {weighted[0].reduce(), weighted[1].reduce(), weighted[2].reduce()}; }
+};
 
 }  // namespace detail
 
@@ -122,7 +190,6 @@ class SumcheckProver {
       t.absorb_fields<E>("sumcheck/finals", out.proof.finals);
       return out;
     }
-    std::array<std::vector<E>, K> tables;
     E c = E::one();  // Π_{u>v} eq(w_u, r_u)
     E r_prev{};
     for (std::size_t round = 0; round < n_; ++round) {
@@ -131,7 +198,7 @@ class SumcheckProver {
       if (round == 0) {
         s = *first_;
       } else {
-        auto q = fused_round(tables, r_prev, v, round == 1);
+        auto q = fused_round(r_prev, v, round == 1);
         s = finish_round(q, v, c);
       }
       t.absorb_fields<E>("sumcheck/round", s);
@@ -148,8 +215,8 @@ class SumcheckProver {
         lo = E(inputs_[j][0]);
         hi = E(inputs_[j][1]);
       } else {
-        lo = tables[j][0];
-        hi = tables[j][1];
+        lo = owned_[j][0];
+        hi = owned_[j][1];
       }
       out.proof.finals.push_back(lo + r_prev * (hi - lo));
     }
@@ -181,14 +248,13 @@ class SumcheckProver {
     for (auto& p : partial) p.fill(E::zero());
     if (w_.empty()) {
       detail::parallel_chunks(h, [&](std::size_t b, std::size_t e, int tid) {
-        std::array<T, d + 1> acc;
-        acc.fill(T::zero());
+        detail::PairSums<G, T, E> acc;
         std::array<T, K> lo, hi;
         for (std::size_t i = b; i < e; ++i) {
           load(i, lo, hi);
-          detail::accumulate_pair<G, T, T, false>(lo, hi, 0, acc);
+          acc.add(lo, hi);
         }
-        for (std::size_t x = 0; x <= d; ++x) partial[tid][x] = E(acc[x]);
+        partial[tid] = acc.plain_result();
       });
     } else {
       const SplitEq eq = split_eq(v);
@@ -197,13 +263,13 @@ class SumcheckProver {
       detail::parallel_chunks(eq.hi.size(), grain, [&](std::size_t b, std::size_t e, int tid) {
         std::array<T, K> lo, hi;
         for (std::size_t hb = b; hb < e; ++hb) {
-          std::array<E, d + 1> inner;
-          inner.fill(E::zero());
+          detail::PairSums<G, T, E> inner;
           for (std::size_t l = 0; l < block; ++l) {
             load(hb * block + l, lo, hi);
-            detail::accumulate_pair<G, T, E, true>(lo, hi, eq.lo[l], inner);
+            inner.add_weighted(lo, hi, eq.lo[l]);
           }
-          for (std::size_t x = 0; x <= d; ++x) partial[tid][x] += eq.hi[hb] * inner[x];
+          const auto r = inner.weighted_result();
+          for (std::size_t x = 0; x <= d; ++x) partial[tid][x] += eq.hi[hb] * r[x];
         }
       });
     }
@@ -227,35 +293,38 @@ class SumcheckProver {
     first_ = finish_round(q, v, E::one());
   }
 
-  // Round t ≥ 1: fold the previous tables with r (from the inputs when `from_inputs`)
-  // into `tables` (size 2^{v+1}), and sum the new pairs.
-  std::array<E, d + 1> fused_round(std::array<std::vector<E>, K>& tables, const E& r, std::size_t v,
-                                   bool from_inputs) {
+  // Round t ≥ 1: fold the previous tables with r (the inputs when `from_inputs`)
+  // into owned_ (first 2^{v+1} entries), and sum the new pairs.
+  std::array<E, d + 1> fused_round(const E& r, std::size_t v, bool from_inputs) {
     const std::size_t h = std::size_t{1} << v;
+    const ExtScalar rs(r);
     if (from_inputs) {
-      for (auto& tb : tables) tb.resize(2 * h);
-      return sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
+      std::array<E*, K> dst;
+      for (std::size_t j = 0; j < K; ++j) {
+        owned_[j] = detail::make_uninit_array<E>(2 * h);
+        dst[j] = owned_[j].get();
+      }
+      auto q = sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
         for (std::size_t j = 0; j < K; ++j) {
           const In* src = inputs_[j].data();
-          lo[j] = E(src[i]) + r * (src[i + 2 * h] - src[i]);
-          hi[j] = E(src[i + h]) + r * (src[i + 3 * h] - src[i + h]);
-          tables[j][i] = lo[j];
-          tables[j][i + h] = hi[j];
+          lo[j] = rs.fold(src[i], src[i + 2 * h]);
+          hi[j] = rs.fold(src[i + h], src[i + 3 * h]);
+          dst[j][i] = lo[j];
+          dst[j][i + h] = hi[j];
         }
       });
+      return q;
     }
     // In place: iteration i reads i, i+h, i+2h, i+3h and writes only i and i+h.
-    auto q = sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
+    return sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
       for (std::size_t j = 0; j < K; ++j) {
-        E* tb = tables[j].data();
-        lo[j] = tb[i] + r * (tb[i + 2 * h] - tb[i]);
-        hi[j] = tb[i + h] + r * (tb[i + 3 * h] - tb[i + h]);
+        E* tb = owned_[j].get();
+        lo[j] = rs.fold(tb[i], tb[i + 2 * h]);
+        hi[j] = rs.fold(tb[i + h], tb[i + 3 * h]);
         tb[i] = lo[j];
         tb[i + h] = hi[j];
       }
     });
-    for (auto& tb : tables) tb.resize(2 * h);
-    return q;
   }
 
   // Turns q_t(0..d) into the message s_t(0..D).
@@ -272,6 +341,10 @@ class SumcheckProver {
   std::vector<E> w_;
   std::size_t n_ = 0;
   std::optional<std::vector<E>> first_;
+  // Folded tables after round 1: 2^{n-1} extension elements each, allocated
+  // without zero-filling (E is trivially copyable) and first touched by the
+  // thread that owns the chunk.
+  std::array<detail::UninitArray<E>, K> owned_;
 };
 
 }  // namespace vtensor
