@@ -191,21 +191,32 @@ class SumcheckProver {
       return out;
     }
     E c = E::one();  // Π_{u>v} eq(w_u, r_u)
-    E r_prev{};
+    E r_prev{}, r_first{};
+    // Small-value schedule (products of two base tables, no eq factor, n ≥ 3):
+    // round 1 is evaluated from the base tables without folding, and round 2
+    // folds them by (r_0, r_1) at once — the half-size table of round 1 is never
+    // written.
+    const bool small_value = kSmallValue && w_.empty() && n_ >= 3;
     for (std::size_t round = 0; round < n_; ++round) {
       const std::size_t v = n_ - 1 - round;
       std::vector<E> s;
       if (round == 0) {
         s = *first_;
       } else {
-        auto q = fused_round(r_prev, v, round == 1);
-        s = finish_round(q, v, c);
+        std::optional<std::array<E, d + 1>> q;
+        if constexpr (kSmallValue) {
+          if (small_value && round == 1) q = small_value_round1(r_prev, v);
+          if (small_value && round == 2) q = double_fold_round(r_first, r_prev, v);
+        }
+        if (!q) q = fused_round(r_prev, v, round == 1);
+        s = finish_round(*q, v, c);
       }
       t.absorb_fields<E>("sumcheck/round", s);
       const E r = t.challenge_ext("sumcheck/challenge");
       out.point[v] = r;
       if (!w_.empty()) c = c * (w_[v] * r + (E::one() - w_[v]) * (E::one() - r));  // c · eq(w_v, r_v)
       out.proof.rounds.push_back(std::move(s));
+      if (round == 0) r_first = r;
       r_prev = r;
     }
     // Last fold: f_j(r) = t_j[0] + r_0 (t_j[1] − t_j[0]).
@@ -323,6 +334,86 @@ class SumcheckProver {
         hi[j] = rs.fold(tb[i + h], tb[i + 3 * h]);
         tb[i] = lo[j];
         tb[i + h] = hi[j];
+      }
+    });
+  }
+
+  static constexpr bool kSmallValue =
+      (std::is_same_v<G, ProductOf<2>> || std::is_same_v<G, Square>) && std::is_same_v<In, Goldilocks> &&
+      std::is_same_v<E, GoldilocksExt2>;
+
+  // Round 1 from the base tables. With a_u(X) = a(x_{n-1} = u, x_{n-2} = X, i),
+  //   a(r0, X, i)·b(r0, X, i) = (1−r0)² a_0 b_0 + (1−r0) r0 (a_0 b_1 + a_1 b_0) + r0² a_1 b_1,
+  // so q_1(X) needs only three base-field sums per X, accumulated lazily.
+  std::array<E, d + 1> small_value_round1(const E& r0, std::size_t v) const
+    requires kSmallValue
+  {
+    const std::size_t q = std::size_t{1} << v;  // pairs: index u·2q + X·q + i
+    const In* a = inputs_[0].data();
+    const In* b = inputs_[K - 1].data();  // Square: the same table
+    const int nt = detail::max_threads();
+    std::vector<std::array<std::array<LazySum, 3>, 3>> part(static_cast<std::size_t>(nt));
+    detail::parallel_chunks(q, [&](std::size_t lo, std::size_t hi, int tid) {
+      std::array<std::array<LazySum, 3>, 3> acc{};  // [X][00, cross, 11]
+      for (std::size_t i = lo; i < hi; ++i) {
+        const In a00 = a[i], a01 = a[i + q], a10 = a[i + 2 * q], a11 = a[i + 3 * q];
+        const In b00 = b[i], b01 = b[i + q], b10 = b[i + 2 * q], b11 = b[i + 3 * q];
+        const In a02 = a01.doubled() - a00, a12 = a11.doubled() - a10;
+        const In b02 = b01.doubled() - b00, b12 = b11.doubled() - b10;
+        const In au[3][2] = {{a00, a10}, {a01, a11}, {a02, a12}};
+        const In bu[3][2] = {{b00, b10}, {b01, b11}, {b02, b12}};
+        for (int x = 0; x < 3; ++x) {
+          acc[x][0].add_product(au[x][0], bu[x][0]);
+          acc[x][1].add_product(au[x][0], bu[x][1]);
+          acc[x][1].add_product(au[x][1], bu[x][0]);
+          acc[x][2].add_product(au[x][1], bu[x][1]);
+        }
+      }
+      part[tid] = acc;
+    });
+    std::array<std::array<LazySum, 3>, 3> tot{};
+    for (const auto& p : part)
+      for (int x = 0; x < 3; ++x)
+        for (int c = 0; c < 3; ++c) tot[x][c].merge(p[x][c]);
+    const E one_m = E::one() - r0;
+    const E w00 = one_m * one_m, wx = one_m * r0, w11 = r0 * r0;
+    std::array<E, d + 1> out;
+    for (int x = 0; x < 3; ++x)
+      out[x] = w00 * tot[x][0].reduce() + wx * tot[x][1].reduce() + w11 * tot[x][2].reduce();
+    return out;
+  }
+
+  // Round 2: fold the base tables by (r0, r1) in one pass,
+  //   f(r0, r1, i) = Σ_{u,t ∈ {0,1}} eq(u; r0) eq(t; r1) f(u, t, i),
+  // each coordinate four products summed lazily and reduced once, written into
+  // owned_ (2^n / 4 entries), and evaluate round 2 on the fly.
+  std::array<E, d + 1> double_fold_round(const E& r0, const E& r1, std::size_t v)
+    requires kSmallValue
+  {
+    const std::size_t h = std::size_t{1} << v;  // new tables have 2h entries
+    const std::size_t quarter = 2 * h;          // 2^n / 4
+    const E w[4] = {(E::one() - r0) * (E::one() - r1), (E::one() - r0) * r1, r0 * (E::one() - r1), r0 * r1};
+    std::array<E*, K> dst;
+    for (std::size_t j = 0; j < K; ++j) {
+      owned_[j] = detail::make_uninit_array<E>(quarter);
+      dst[j] = owned_[j].get();
+    }
+    auto combo = [&](const In* src, std::size_t i) {
+      LazySum c0, c1;
+      for (int k = 0; k < 4; ++k) {  // k = 2u + t at offset u·2·quarter + t·quarter
+        const In f = src[i + static_cast<std::size_t>(k) * quarter];
+        c0.add_product(w[k].c0(), f);
+        c1.add_product(w[k].c1(), f);
+      }
+      return E(c0.reduce(), c1.reduce());
+    };
+    return sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
+      for (std::size_t j = 0; j < K; ++j) {
+        const In* src = inputs_[j].data();
+        lo[j] = combo(src, i);
+        hi[j] = combo(src, i + h);
+        dst[j][i] = lo[j];
+        dst[j][i + h] = hi[j];
       }
     });
   }
