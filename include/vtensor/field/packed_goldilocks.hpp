@@ -224,6 +224,18 @@ class PackedGoldilocks {
     return lanes_equal(a, b) == (1u << kWidth) - 1;
   }
 
+  // Lanes (0,1,2,3) → (1,0,3,2): swaps the coordinates of two interleaved
+  // extension elements (c0, c1, c0', c1').
+  PackedGoldilocks swap_pairs() const noexcept {
+#if VTENSOR_HAS_AVX2
+    return PackedGoldilocks(Batch(_mm256_shuffle_epi32(v_, 0x4E)));
+#else
+    PackedGoldilocks r(Uninit{});
+    for (std::size_t i = 0; i < kWidth; ++i) r.v_[i] = v_[i ^ 1];
+    return r;
+#endif
+  }
+
   // Lane i (slow path: tests and tails only).
   Goldilocks lane(std::size_t i) const noexcept { return to_array()[i]; }
 
@@ -268,64 +280,93 @@ inline Goldilocks combine_partials(const std::uint64_t (&lo)[4], const std::uint
 }
 }  // namespace detail
 
-// Σ a_i·b_i mod p. Throws ArgumentError if the lengths differ.
+// Σ x_l·y_l over every lane of every added pair of packed operands, lazily.
 //
-// Lazy accumulation. With a = a1·2^32 + a0, b = b1·2^32 + b0 (32-bit halves),
-//   Σ a·b = Σ a0b0 + 2^32·(Σ a0b1 + Σ a1b0) + 2^64·Σ a1b1,
-// and each partial product is < 2^64. The AVX2 loop only multiplies 32x32→64
+// With x = x1·2^32 + x0, y = y1·2^32 + y0 (32-bit halves),
+//   Σ x·y = Σ x0y0 + 2^32·(Σ x0y1 + Σ x1y0) + 2^64·Σ x1y1,
+// and each partial product is < 2^64. The AVX2 form only multiplies 32x32→64
 // (vpmuludq) and adds each partial product into its own 128-bit accumulator per
-// lane (a low word, kept shifted, and a carry count): no reduction mod p in the
-// loop at all. The counts stay below n, so nothing overflows; the four sums are
-// reduced once at the end. The scalar path (tail, or no AVX2) is lazy the same
-// way, with whole 128-bit products (LazySum, field/lazy.hpp).
+// lane (a low word, kept sign-shifted, and a carry count): no reduction mod p
+// until reduce(). Counts grow by at most one per add, so 2^64 adds are safe.
+// Without AVX2 each lane is a LazySum of whole 128-bit products.
+class PackedLazySum {
+ public:
+  PackedLazySum() noexcept {
+#if VTENSOR_HAS_AVX2
+    for (int k = 0; k < 4; ++k) {
+      s_[k] = detail::avx2::sign();
+      c_[k] = _mm256_setzero_si256();
+    }
+#endif
+  }
+
+  VTENSOR_FORCE_INLINE void add_product(const PackedGoldilocks& x, const PackedGoldilocks& y) noexcept {
+#if VTENSOR_HAS_AVX2
+    const __m256i a = x.reg(), b = y.reg();
+    const __m256i a1 = _mm256_srli_epi64(a, 32), b1 = _mm256_srli_epi64(b, 32);
+    acc(0, _mm256_mul_epu32(a, b));
+    acc(1, _mm256_mul_epu32(a, b1));
+    acc(2, _mm256_mul_epu32(a1, b));
+    acc(3, _mm256_mul_epu32(a1, b1));
+#else
+    for (std::size_t l = 0; l < PackedGoldilocks::kWidth; ++l) lanes_[l].add_product(x.lane(l), y.lane(l));
+#endif
+  }
+
+  // The four lane sums, each reduced mod p.
+  std::array<Goldilocks, 4> reduce_lanes() const noexcept {
+    std::array<Goldilocks, 4> out;
+#if VTENSOR_HAS_AVX2
+    alignas(32) std::uint64_t lo[4][4], cnt[4][4];
+    for (int k = 0; k < 4; ++k) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(lo[k]), _mm256_xor_si256(s_[k], detail::avx2::sign()));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(cnt[k]), _mm256_sub_epi64(_mm256_setzero_si256(), c_[k]));
+    }
+    for (int j = 0; j < 4; ++j) {
+      const std::uint64_t l[4] = {lo[0][j], lo[1][j], lo[2][j], lo[3][j]};
+      const std::uint64_t c[4] = {cnt[0][j], cnt[1][j], cnt[2][j], cnt[3][j]};
+      out[static_cast<std::size_t>(j)] = detail::combine_partials(l, c);
+    }
+#else
+    for (std::size_t j = 0; j < 4; ++j) out[j] = lanes_[j].reduce();
+#endif
+    return out;
+  }
+
+  // The sum of all lanes, reduced mod p.
+  Goldilocks reduce() const noexcept {
+    const auto l = reduce_lanes();
+    return (l[0] + l[1]) + (l[2] + l[3]);
+  }
+
+ private:
+#if VTENSOR_HAS_AVX2
+  // s: shifted low word; c: minus the carry count (a true compare mask is −1).
+  VTENSOR_FORCE_INLINE void acc(int k, __m256i x) noexcept {
+    const __m256i t = _mm256_add_epi64(s_[k], x);
+    c_[k] = _mm256_add_epi64(c_[k], _mm256_cmpgt_epi64(s_[k], t));  // wrapped ⇔ s > s + x (unsigned)
+    s_[k] = t;
+  }
+  __m256i s_[4], c_[4];
+#else
+  LazySum lanes_[PackedGoldilocks::kWidth]{};
+#endif
+};
+
+// Σ a_i·b_i mod p. Throws ArgumentError if the lengths differ. Packed lazy sums
+// (PackedLazySum) over the bulk, LazySum over the tail.
 inline Goldilocks inner_product(std::span<const Goldilocks> a, std::span<const Goldilocks> b) {
   if (a.size() != b.size()) {
     throw ArgumentError("inner_product: lengths " + std::to_string(a.size()) + " and " +
                         std::to_string(b.size()) + " differ");
   }
-  const std::size_t n = a.size();
+  const std::size_t n = a.size(), w = PackedGoldilocks::kWidth;
   std::size_t i = 0;
-  Goldilocks packed_sum = Goldilocks::zero();
-#if VTENSOR_HAS_AVX2
-  if (n >= 4) {
-    namespace d = detail::avx2;
-    const auto* pa = reinterpret_cast<const std::uint64_t*>(a.data());
-    const auto* pb = reinterpret_cast<const std::uint64_t*>(b.data());
-    // s_k: shifted low words (start at 0 ⊕ 2^63); c_k: minus the carry counts
-    // (a true compare mask is -1).
-    __m256i s00 = d::sign(), s01 = d::sign(), s10 = d::sign(), s11 = d::sign();
-    __m256i c00 = _mm256_setzero_si256(), c01 = c00, c10 = c00, c11 = c00;
-    auto acc = [](__m256i& s_s, __m256i& c, __m256i x) {
-      const __m256i t_s = _mm256_add_epi64(s_s, x);
-      c = _mm256_add_epi64(c, _mm256_cmpgt_epi64(s_s, t_s));  // wrapped ⇔ s > s + x (unsigned)
-      s_s = t_s;
-    };
-    for (; i + 4 <= n; i += 4) {
-      const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pa + i));
-      const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(pb + i));
-      const __m256i x1 = _mm256_srli_epi64(x, 32), y1 = _mm256_srli_epi64(y, 32);
-      acc(s00, c00, _mm256_mul_epu32(x, y));
-      acc(s01, c01, _mm256_mul_epu32(x, y1));
-      acc(s10, c10, _mm256_mul_epu32(x1, y));
-      acc(s11, c11, _mm256_mul_epu32(x1, y1));
-    }
-    alignas(32) std::uint64_t lo[4][4], cnt[4][4];
-    const __m256i ss[4] = {s00, s01, s10, s11}, cs[4] = {c00, c01, c10, c11};
-    for (int k = 0; k < 4; ++k) {
-      _mm256_store_si256(reinterpret_cast<__m256i*>(lo[k]), _mm256_xor_si256(ss[k], d::sign()));
-      _mm256_store_si256(reinterpret_cast<__m256i*>(cnt[k]), _mm256_sub_epi64(_mm256_setzero_si256(), cs[k]));
-    }
-    for (int j = 0; j < 4; ++j) {
-      const std::uint64_t l[4] = {lo[0][j], lo[1][j], lo[2][j], lo[3][j]};
-      const std::uint64_t c[4] = {cnt[0][j], cnt[1][j], cnt[2][j], cnt[3][j]};
-      packed_sum += detail::combine_partials(l, c);
-    }
-  }
-#endif
-  // Scalar path (tail, or no AVX2): whole 128-bit products into a LazySum.
+  PackedLazySum packed;
+  for (; i + w <= n; i += w) packed.add_product(PackedGoldilocks::load(a.data() + i), PackedGoldilocks::load(b.data() + i));
   LazySum tail;
   for (; i < n; ++i) tail.add_product(a[i], b[i]);
-  return packed_sum + tail.reduce();
+  return packed.reduce() + tail.reduce();
 }
 
 }  // namespace vtensor

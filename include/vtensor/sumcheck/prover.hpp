@@ -30,6 +30,7 @@
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/field/lazy.hpp"
+#include "vtensor/field/packed_goldilocks.hpp"
 #include "vtensor/mle/eq.hpp"
 #include "vtensor/sumcheck/composition.hpp"
 #include "vtensor/sumcheck/proof.hpp"
@@ -207,6 +208,7 @@ class SumcheckProver {
         if constexpr (kSmallValue) {
           if (small_value && round == 1) q = small_value_round1(r_prev, v);
           if (small_value && round == 2) q = double_fold_round(r_first, r_prev, v);
+          if (small_value && round >= 3) q = packed_inplace_round(r_prev, v);
         }
         if (!q) q = fused_round(r_prev, v, round == 1);
         s = finish_round(*q, v, c);
@@ -295,6 +297,12 @@ class SumcheckProver {
     if (first_) return;
     const std::size_t v = n_ - 1;
     const std::size_t h = std::size_t{1} << v;
+    if constexpr (kSmallValue) {
+      if (w_.empty()) {
+        first_ = finish_round(packed_round0(v), v, E::one());
+        return;
+      }
+    }
     auto q = sum_pairs<In>(v, [&](std::size_t i, std::array<In, K>& lo, std::array<In, K>& hi) {
       for (std::size_t j = 0; j < K; ++j) {
         lo[j] = inputs_[j][i];
@@ -342,26 +350,62 @@ class SumcheckProver {
       (std::is_same_v<G, ProductOf<2>> || std::is_same_v<G, Square>) && std::is_same_v<In, Goldilocks> &&
       std::is_same_v<E, GoldilocksExt2>;
 
+  // Round 0 of a product (or square) of base tables: Σ a·b at X = 0, 1, 2 as
+  // packed lazy sums (field/packed_goldilocks.hpp), reduced once per thread.
+  std::array<E, d + 1> packed_round0(std::size_t v) const
+    requires kSmallValue
+  {
+    const std::size_t h = std::size_t{1} << v;
+    const In* a = inputs_[0].data();
+    const In* b = inputs_[K - 1].data();  // Square: the same table
+    std::vector<std::array<Goldilocks, 3>> part(static_cast<std::size_t>(detail::max_threads()));
+    detail::parallel_chunks(h, [&](std::size_t lo, std::size_t hi, int tid) {
+      using P = PackedGoldilocks;
+      PackedLazySum acc[3];
+      std::size_t i = lo;
+      for (; i + P::kWidth <= hi; i += P::kWidth) {
+        const P a0 = P::load(a + i), a1 = P::load(a + i + h), b0 = P::load(b + i), b1 = P::load(b + i + h);
+        acc[0].add_product(a0, b0);
+        acc[1].add_product(a1, b1);
+        acc[2].add_product(a1 + a1 - a0, b1 + b1 - b0);
+      }
+      LazySum tail[3];
+      for (; i < hi; ++i) {
+        tail[0].add_product(a[i], b[i]);
+        tail[1].add_product(a[i + h], b[i + h]);
+        tail[2].add_product(a[i + h].doubled() - a[i], b[i + h].doubled() - b[i]);
+      }
+      for (int x = 0; x < 3; ++x) part[tid][x] = acc[x].reduce() + tail[x].reduce();
+    });
+    std::array<E, d + 1> q;
+    q.fill(E::zero());
+    for (const auto& p : part)
+      for (int x = 0; x < 3; ++x) q[x] += E(p[x]);
+    return q;
+  }
+
   // Round 1 from the base tables. With a_u(X) = a(x_{n-1} = u, x_{n-2} = X, i),
   //   a(r0, X, i)·b(r0, X, i) = (1−r0)² a_0 b_0 + (1−r0) r0 (a_0 b_1 + a_1 b_0) + r0² a_1 b_1,
-  // so q_1(X) needs only three base-field sums per X, accumulated lazily.
+  // so q_1(X) needs only three base-field sums per X, accumulated lazily (packed).
   std::array<E, d + 1> small_value_round1(const E& r0, std::size_t v) const
     requires kSmallValue
   {
-    const std::size_t q = std::size_t{1} << v;  // pairs: index u·2q + X·q + i
+    const std::size_t q = std::size_t{1} << v;  // entries u·2q + X·q + i
     const In* a = inputs_[0].data();
-    const In* b = inputs_[K - 1].data();  // Square: the same table
-    const int nt = detail::max_threads();
-    std::vector<std::array<std::array<LazySum, 3>, 3>> part(static_cast<std::size_t>(nt));
+    const In* b = inputs_[K - 1].data();
+    // part[tid][X][c], c: 0 = Σ a0 b0, 1 = Σ (a0 b1 + a1 b0), 2 = Σ a1 b1.
+    std::vector<std::array<std::array<Goldilocks, 3>, 3>> part(static_cast<std::size_t>(detail::max_threads()));
     detail::parallel_chunks(q, [&](std::size_t lo, std::size_t hi, int tid) {
-      std::array<std::array<LazySum, 3>, 3> acc{};  // [X][00, cross, 11]
-      for (std::size_t i = lo; i < hi; ++i) {
-        const In a00 = a[i], a01 = a[i + q], a10 = a[i + 2 * q], a11 = a[i + 3 * q];
-        const In b00 = b[i], b01 = b[i + q], b10 = b[i + 2 * q], b11 = b[i + 3 * q];
-        const In a02 = a01.doubled() - a00, a12 = a11.doubled() - a10;
-        const In b02 = b01.doubled() - b00, b12 = b11.doubled() - b10;
-        const In au[3][2] = {{a00, a10}, {a01, a11}, {a02, a12}};
-        const In bu[3][2] = {{b00, b10}, {b01, b11}, {b02, b12}};
+      using P = PackedGoldilocks;
+      PackedLazySum acc[3][3];
+      std::size_t i = lo;
+      for (; i + P::kWidth <= hi; i += P::kWidth) {
+        const P a00 = P::load(a + i), a01 = P::load(a + i + q), a10 = P::load(a + i + 2 * q),
+                a11 = P::load(a + i + 3 * q);
+        const P b00 = P::load(b + i), b01 = P::load(b + i + q), b10 = P::load(b + i + 2 * q),
+                b11 = P::load(b + i + 3 * q);
+        const P au[3][2] = {{a00, a10}, {a01, a11}, {a01 + a01 - a00, a11 + a11 - a10}};
+        const P bu[3][2] = {{b00, b10}, {b01, b11}, {b01 + b01 - b00, b11 + b11 - b10}};
         for (int x = 0; x < 3; ++x) {
           acc[x][0].add_product(au[x][0], bu[x][0]);
           acc[x][1].add_product(au[x][0], bu[x][1]);
@@ -369,18 +413,102 @@ class SumcheckProver {
           acc[x][2].add_product(au[x][1], bu[x][1]);
         }
       }
-      part[tid] = acc;
+      LazySum tail[3][3];
+      for (; i < hi; ++i) {
+        const In au[3][2] = {{a[i], a[i + 2 * q]},
+                             {a[i + q], a[i + 3 * q]},
+                             {a[i + q].doubled() - a[i], a[i + 3 * q].doubled() - a[i + 2 * q]}};
+        const In bu[3][2] = {{b[i], b[i + 2 * q]},
+                             {b[i + q], b[i + 3 * q]},
+                             {b[i + q].doubled() - b[i], b[i + 3 * q].doubled() - b[i + 2 * q]}};
+        for (int x = 0; x < 3; ++x) {
+          tail[x][0].add_product(au[x][0], bu[x][0]);
+          tail[x][1].add_product(au[x][0], bu[x][1]);
+          tail[x][1].add_product(au[x][1], bu[x][0]);
+          tail[x][2].add_product(au[x][1], bu[x][1]);
+        }
+      }
+      for (int x = 0; x < 3; ++x)
+        for (int c = 0; c < 3; ++c) part[tid][x][c] = acc[x][c].reduce() + tail[x][c].reduce();
     });
-    std::array<std::array<LazySum, 3>, 3> tot{};
+    std::array<std::array<Goldilocks, 3>, 3> tot{};
     for (const auto& p : part)
       for (int x = 0; x < 3; ++x)
-        for (int c = 0; c < 3; ++c) tot[x][c].merge(p[x][c]);
+        for (int c = 0; c < 3; ++c) tot[x][c] += p[x][c];
     const E one_m = E::one() - r0;
     const E w00 = one_m * one_m, wx = one_m * r0, w11 = r0 * r0;
     std::array<E, d + 1> out;
-    for (int x = 0; x < 3; ++x)
-      out[x] = w00 * tot[x][0].reduce() + wx * tot[x][1].reduce() + w11 * tot[x][2].reduce();
+    for (int x = 0; x < 3; ++x) out[x] = w00 * tot[x][0] + wx * tot[x][1] + w11 * tot[x][2];
     return out;
+  }
+
+  // Rounds ≥ 3 of the small-value schedule: fold the extension tables in place and
+  // evaluate, two pairs per step with packed arithmetic. Two extension elements
+  // sit interleaved in one packed register (c0, c1, c0', c1'); with d = hi − lo,
+  //   r·d = (r0 d0 + 7r1 d1, r0 d1 + r1 d0) = d ⊙ (r0, r0, r0, r0) + swap(d) ⊙ (7r1, r1, 7r1, r1),
+  // and a product a·b sums lazily as Σ a ⊙ b (lanes give a0b0, a1b1) and
+  // Σ a ⊙ swap(b) (a0b1, a1b0): c0 = l0 + l2 + 7(l1 + l3), c1 = l0 + l1 + l2 + l3.
+  std::array<E, d + 1> packed_inplace_round(const E& r, std::size_t v)
+    requires kSmallValue
+  {
+    using P = PackedGoldilocks;
+    const std::size_t h = std::size_t{1} << v;
+    const Goldilocks r1x7 = GoldilocksExt2::mul_by_nonresidue(r.c1());
+    const P R0 = P::broadcast(r.c0());
+    const P R1 = P::from_array({r1x7, r.c1(), r1x7, r.c1()});
+    const ExtScalar rs(r);
+    std::vector<std::array<E, 3>> part(static_cast<std::size_t>(detail::max_threads()));
+    detail::parallel_chunks(h, [&](std::size_t b, std::size_t e, int tid) {
+      PackedLazySum same[3], cross[3];
+      LazyExtSum tail[3];
+      std::size_t i = b;
+      for (; i + 2 <= e; i += 2) {
+        P x[K][3];  // per input: values at X = 0, 1, 2 for the pairs i, i+1
+        for (std::size_t j = 0; j < K; ++j) {
+          Goldilocks* g = reinterpret_cast<Goldilocks*>(owned_[j].get());
+          const P l0 = P::load(g + 2 * i), l1 = P::load(g + 2 * (i + 2 * h));
+          const P h0 = P::load(g + 2 * (i + h)), h1 = P::load(g + 2 * (i + 3 * h));
+          const P dl = l1 - l0, dh = h1 - h0;
+          const P lo = l0 + dl * R0 + dl.swap_pairs() * R1;
+          const P hi = h0 + dh * R0 + dh.swap_pairs() * R1;
+          lo.store(g + 2 * i);
+          hi.store(g + 2 * (i + h));
+          x[j][0] = lo;
+          x[j][1] = hi;
+          x[j][2] = hi + hi - lo;
+        }
+        for (int t = 0; t < 3; ++t) {
+          same[t].add_product(x[0][t], x[K - 1][t]);
+          cross[t].add_product(x[0][t], x[K - 1][t].swap_pairs());
+        }
+      }
+      for (; i < e; ++i) {
+        E y[K][3];
+        for (std::size_t j = 0; j < K; ++j) {
+          E* tb = owned_[j].get();
+          const E lo = rs.fold(tb[i], tb[i + 2 * h]);
+          const E hi = rs.fold(tb[i + h], tb[i + 3 * h]);
+          tb[i] = lo;
+          tb[i + h] = hi;
+          y[j][0] = lo;
+          y[j][1] = hi;
+          y[j][2] = hi.doubled() - lo;
+        }
+        for (int t = 0; t < 3; ++t) tail[t].add_product(y[0][t], y[K - 1][t]);
+      }
+      for (int t = 0; t < 3; ++t) {
+        const auto sl = same[t].reduce_lanes();
+        const auto cl = cross[t].reduce_lanes();
+        const E packed{(sl[0] + sl[2]) + GoldilocksExt2::mul_by_nonresidue(sl[1] + sl[3]),
+                       (cl[0] + cl[1]) + (cl[2] + cl[3])};
+        part[tid][t] = packed + tail[t].reduce();
+      }
+    });
+    std::array<E, d + 1> q;
+    q.fill(E::zero());
+    for (const auto& p : part)
+      for (int t = 0; t < 3; ++t) q[t] += p[t];
+    return q;
   }
 
   // Round 2: fold the base tables by (r0, r1) in one pass,
