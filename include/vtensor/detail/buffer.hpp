@@ -15,9 +15,6 @@
 #include <new>
 #include <type_traits>
 #include <vector>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace vtensor::detail {
 
@@ -53,9 +50,6 @@ class TablePool {
     capacity = bytes == 0 ? align : ((bytes + align - 1) / align) * align;
     void* p = std::aligned_alloc(align, capacity);
     if (!p) throw std::bad_alloc();
-#if defined(MADV_HUGEPAGE)
-    if (align == kHuge) ::madvise(p, capacity, MADV_HUGEPAGE);
-#endif
     return p;
   }
 

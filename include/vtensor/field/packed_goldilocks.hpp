@@ -236,6 +236,20 @@ class PackedGoldilocks {
 #endif
   }
 
+  // (a0, a1, a2, a3), (b0, b1, b2, b3) → (a0, b0, a1, b1), (a2, b2, a3, b3): the
+  // coordinate planes of four extension elements into their interleaved layout.
+  friend void interleave(PackedGoldilocks a, PackedGoldilocks b, PackedGoldilocks& lo, PackedGoldilocks& hi) noexcept {
+#if VTENSOR_HAS_AVX2
+    const __m256i u = _mm256_unpacklo_epi64(a.v_, b.v_);  // a0 b0 a2 b2
+    const __m256i w = _mm256_unpackhi_epi64(a.v_, b.v_);  // a1 b1 a3 b3
+    lo = PackedGoldilocks(Batch(_mm256_permute2x128_si256(u, w, 0x20)));
+    hi = PackedGoldilocks(Batch(_mm256_permute2x128_si256(u, w, 0x31)));
+#else
+    lo = from_array({a.v_[0], b.v_[0], a.v_[1], b.v_[1]});
+    hi = from_array({a.v_[2], b.v_[2], a.v_[3], b.v_[3]});
+#endif
+  }
+
   // Lane i (slow path: tests and tails only).
   Goldilocks lane(std::size_t i) const noexcept { return to_array()[i]; }
 

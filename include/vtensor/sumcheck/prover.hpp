@@ -496,13 +496,7 @@ class SumcheckProver {
         }
         for (int t = 0; t < 3; ++t) tail[t].add_product(y[0][t], y[K - 1][t]);
       }
-      for (int t = 0; t < 3; ++t) {
-        const auto sl = same[t].reduce_lanes();
-        const auto cl = cross[t].reduce_lanes();
-        const E packed{(sl[0] + sl[2]) + GoldilocksExt2::mul_by_nonresidue(sl[1] + sl[3]),
-                       (cl[0] + cl[1]) + (cl[2] + cl[3])};
-        part[tid][t] = packed + tail[t].reduce();
-      }
+      for (int t = 0; t < 3; ++t) part[tid][t] = packed_ext_sum(same[t], cross[t]) + tail[t].reduce();
     });
     std::array<E, d + 1> q;
     q.fill(E::zero());
@@ -512,38 +506,90 @@ class SumcheckProver {
   }
 
   // Round 2: fold the base tables by (r0, r1) in one pass,
-  //   f(r0, r1, i) = Σ_{u,t ∈ {0,1}} eq(u; r0) eq(t; r1) f(u, t, i),
-  // each coordinate four products summed lazily and reduced once, written into
-  // owned_ (2^n / 4 entries), and evaluate round 2 on the fly.
+  //   f(r0, r1, i) = f00 + r0 (f10 − f00) + r1 (f01 − f00) + r0 r1 (f11 − f10 − f01 + f00)
+  // (f_ut = f(x_{n-1} = u, x_{n-2} = t, i)), three extension × base products, four
+  // outputs per packed step; write the interleaved result into owned_ (2^n / 4
+  // entries) and evaluate round 2 on the fly as in packed_inplace_round.
   std::array<E, d + 1> double_fold_round(const E& r0, const E& r1, std::size_t v)
     requires kSmallValue
   {
+    using P = PackedGoldilocks;
     const std::size_t h = std::size_t{1} << v;  // new tables have 2h entries
     const std::size_t quarter = 2 * h;          // 2^n / 4
-    const E w[4] = {(E::one() - r0) * (E::one() - r1), (E::one() - r0) * r1, r0 * (E::one() - r1), r0 * r1};
-    std::array<E*, K> dst;
-    for (std::size_t j = 0; j < K; ++j) {
-      owned_[j] = detail::make_uninit_array<E>(quarter);
-      dst[j] = owned_[j].get();
-    }
-    auto combo = [&](const In* src, std::size_t i) {
-      LazySum c0, c1;
-      for (int k = 0; k < 4; ++k) {  // k = 2u + t at offset u·2·quarter + t·quarter
-        const In f = src[i + static_cast<std::size_t>(k) * quarter];
-        c0.add_product(w[k].c0(), f);
-        c1.add_product(w[k].c1(), f);
-      }
-      return E(c0.reduce(), c1.reduce());
+    const E r01 = r0 * r1;
+    const P A0 = P::broadcast(r0.c0()), A1 = P::broadcast(r0.c1());
+    const P B0 = P::broadcast(r1.c0()), B1 = P::broadcast(r1.c1());
+    const P C0 = P::broadcast(r01.c0()), C1 = P::broadcast(r01.c1());
+    for (std::size_t j = 0; j < K; ++j) owned_[j] = detail::make_uninit_array<E>(quarter);
+    auto scalar_combo = [&](const In* src, std::size_t i) {
+      const In f00 = src[i], f01 = src[i + quarter], f10 = src[i + 2 * quarter], f11 = src[i + 3 * quarter];
+      const In d1 = f10 - f00, d2 = f01 - f00, d3 = f11 - f10 - f01 + f00;
+      return E(f00) + r0 * d1 + r1 * d2 + r01 * d3;
     };
-    return sum_pairs<E>(v, [&](std::size_t i, std::array<E, K>& lo, std::array<E, K>& hi) {
-      for (std::size_t j = 0; j < K; ++j) {
-        const In* src = inputs_[j].data();
-        lo[j] = combo(src, i);
-        hi[j] = combo(src, i + h);
-        dst[j][i] = lo[j];
-        dst[j][i + h] = hi[j];
+    // Packed: four consecutive outputs as two interleaved registers.
+    auto packed_combo = [&](const In* src, std::size_t i, P& out01, P& out23) {
+      const P f00 = P::load(src + i), f01 = P::load(src + i + quarter), f10 = P::load(src + i + 2 * quarter),
+              f11 = P::load(src + i + 3 * quarter);
+      const P d1 = f10 - f00, d2 = f01 - f00, d3 = f11 - f10 - f01 + f00;
+      const P c0 = f00 + d1 * A0 + d2 * B0 + d3 * C0;
+      const P c1 = d1 * A1 + d2 * B1 + d3 * C1;
+      interleave(c0, c1, out01, out23);
+    };
+    std::vector<std::array<E, 3>> part(static_cast<std::size_t>(detail::max_threads()));
+    detail::parallel_chunks(h, [&](std::size_t b, std::size_t e, int tid) {
+      PackedLazySum same[3], cross[3];
+      LazyExtSum tail[3];
+      std::size_t i = b;
+      for (; i + 4 <= e; i += 4) {
+        P x[K][3][2];  // per input, X = 0, 1, 2, two registers of two pairs each
+        for (std::size_t j = 0; j < K; ++j) {
+          const In* src = inputs_[j].data();
+          Goldilocks* g = reinterpret_cast<Goldilocks*>(owned_[j].get());
+          P lo[2], hi[2];
+          packed_combo(src, i, lo[0], lo[1]);
+          packed_combo(src, i + h, hi[0], hi[1]);
+          for (int k = 0; k < 2; ++k) {
+            lo[k].store(g + 2 * (i + 2 * static_cast<std::size_t>(k)));
+            hi[k].store(g + 2 * (i + h + 2 * static_cast<std::size_t>(k)));
+            x[j][0][k] = lo[k];
+            x[j][1][k] = hi[k];
+            x[j][2][k] = hi[k] + hi[k] - lo[k];
+          }
+        }
+        for (int t = 0; t < 3; ++t)
+          for (int k = 0; k < 2; ++k) {
+            same[t].add_product(x[0][t][k], x[K - 1][t][k]);
+            cross[t].add_product(x[0][t][k], x[K - 1][t][k].swap_pairs());
+          }
       }
+      for (; i < e; ++i) {
+        E y[K][3];
+        for (std::size_t j = 0; j < K; ++j) {
+          const In* src = inputs_[j].data();
+          E* dst = owned_[j].get();
+          const E lo = scalar_combo(src, i), hi = scalar_combo(src, i + h);
+          dst[i] = lo;
+          dst[i + h] = hi;
+          y[j][0] = lo;
+          y[j][1] = hi;
+          y[j][2] = hi.doubled() - lo;
+        }
+        for (int t = 0; t < 3; ++t) tail[t].add_product(y[0][t], y[K - 1][t]);
+      }
+      for (int t = 0; t < 3; ++t) part[tid][t] = packed_ext_sum(same[t], cross[t]) + tail[t].reduce();
     });
+    std::array<E, d + 1> q;
+    q.fill(E::zero());
+    for (const auto& p : part)
+      for (int t = 0; t < 3; ++t) q[t] += p[t];
+    return q;
+  }
+
+  // Σ a·b over interleaved packed extension pairs, from Σ a ⊙ b and Σ a ⊙ swap(b).
+  static E packed_ext_sum(const PackedLazySum& same, const PackedLazySum& cross) {
+    const auto sl = same.reduce_lanes();
+    const auto cl = cross.reduce_lanes();
+    return {(sl[0] + sl[2]) + GoldilocksExt2::mul_by_nonresidue(sl[1] + sl[3]), (cl[0] + cl[1]) + (cl[2] + cl[3])};
   }
 
   // Turns q_t(0..d) into the message s_t(0..D).
