@@ -98,8 +98,8 @@ void sumcheck_verify_product(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(stream_floor)->Name("stream_floor/24")->Arg(24)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(sumcheck_product)->Name("sumcheck_product/24")->Arg(24)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(hadamard_sumcheck)->Name("hadamard_sumcheck/24")->Arg(24)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(matmul_sumcheck)->Name("matmul_sumcheck/4096")->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(sumcheck_verify_product)->Name("sumcheck_verify/24")->Arg(24)->Unit(benchmark::kMicrosecond);
+BENCHMARK(stream_floor)->Name("stream_floor")->Arg(24)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(sumcheck_product)->Name("sumcheck_product")->Arg(24)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(hadamard_sumcheck)->Name("hadamard_sumcheck")->Arg(24)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(matmul_sumcheck)->Name("matmul_sumcheck")->Arg(4096)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(sumcheck_verify_product)->Name("sumcheck_verify")->Arg(24)->Unit(benchmark::kMicrosecond);

@@ -93,3 +93,23 @@ TEST_CASE("interpolate_at evaluates the polynomial through integer nodes") {
     CHECK(interpolate_at<E>(values, E(Goldilocks::from_u64(deg))) == values[deg]);
   }
 }
+
+TEST_CASE("DenseMle: padding, base-field points, bind then evaluate") {
+  std::mt19937_64 rng(5);
+  const auto vals = test::random_fps(rng, 11);
+  const auto m = DenseMle<Goldilocks>::padded(vals);
+  REQUIRE(m.num_vars() == 4);
+  CHECK(m.table()[10] == vals[10]);
+  CHECK(m.table()[15].is_zero());
+  // A base-field point: the MLE over F_p itself.
+  const auto pb = test::random_fps(rng, 4);
+  const Goldilocks vb = m.evaluate<Goldilocks>(pb);
+  CHECK(E(vb) == mle_by_definition(std::vector<Goldilocks>(m.table().begin(), m.table().end()),
+                                   std::vector<E>(pb.begin(), pb.end())));
+  // bind(x_3 = r) then evaluate at (x_0, x_1, x_2) = evaluate at the full point.
+  const auto pe = test::random_exts(rng, 4);
+  const auto bound = m.bind(pe[3]);
+  CHECK(bound.num_vars() == 3);
+  CHECK(bound.evaluate<E>(std::span<const E>(pe.data(), 3)) == m.evaluate<E>(pe));
+  CHECK_THROWS_AS(DenseMle<Goldilocks>(std::vector<Goldilocks>(3)), ArgumentError);
+}

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <string>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "vtensor/detail/bits.hpp"
@@ -53,6 +54,41 @@ E mle_evaluate(std::span<const F> table, std::span<const E> point) {
   for (std::size_t j = n - 1; j-- > 0;) fold_high_in_place(t, point[j]);
   return t[0];
 }
+
+// An owned dense MLE: a table of 2^n entries over F (base or extension).
+// evaluate() works at base- or extension-field points; bind() fixes the highest
+// variable and returns the (n−1)-variable MLE over the point's field.
+template <class F>
+class DenseMle {
+ public:
+  DenseMle() = default;
+  explicit DenseMle(std::vector<F> table) : table_(std::move(table)) { n_ = log2_exact(table_.size()); }
+  // Zero-padded to the next power of two (the hypercube convention, docs/layout.md).
+  static DenseMle padded(std::span<const F> values) {
+    std::vector<F> t(values.begin(), values.end());
+    t.resize(std::size_t{1} << log2_ceil(std::max<std::size_t>(values.size(), 1)), F::zero());
+    return DenseMle(std::move(t));
+  }
+
+  std::size_t num_vars() const noexcept { return n_; }
+  std::span<const F> table() const noexcept { return table_; }
+
+  template <class E>
+  E evaluate(std::span<const E> point) const {
+    return mle_evaluate<E, F>(table_, point);
+  }
+  template <class E>
+  DenseMle<E> bind(const E& r) const {
+    if (n_ == 0) throw ArgumentError("DenseMle::bind: no variable left to bind");
+    std::vector<E> out(table_.size() / 2);
+    fold_high_into<E, F>(table_, r, out);
+    return DenseMle<E>(std::move(out));
+  }
+
+ private:
+  std::vector<F> table_{F::zero()};
+  std::size_t n_ = 0;
+};
 
 // Partial evaluation of a row-major rows×cols matrix M (row stride = cols) at its
 // ROW variables. The MLE pads M to 2^a × 2^b with zeros (a = ⌈log2 rows⌉,
