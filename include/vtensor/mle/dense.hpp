@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "vtensor/field/concepts.hpp"
 #include "vtensor/detail/bits.hpp"
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
@@ -24,7 +25,8 @@ namespace vtensor {
 
 // out[i] = in[i] + r (in[i + h] - in[i]) for i < h = in.size()/2. `in` may be a
 // base-field table and r an extension element (2 base multiplications each).
-template <class E, class F>
+template <Field E, Field F>
+  requires ExtensionOf<E, F>
 void fold_high_into(std::span<const F> in, const E& r, std::span<E> out) {
   const std::size_t h = in.size() / 2;
   if (out.size() < h) throw ArgumentError("fold_high_into: output too small");
@@ -32,7 +34,7 @@ void fold_high_into(std::span<const F> in, const E& r, std::span<E> out) {
 }
 
 // In place on an extension table: keeps the first half.
-template <class E>
+template <Field E>
 void fold_high_in_place(std::vector<E>& t, const E& r) {
   const std::size_t h = t.size() / 2;
   detail::parallel_for(h, [&](std::size_t i) { t[i] = t[i] + r * (t[i + h] - t[i]); });
@@ -42,7 +44,8 @@ void fold_high_in_place(std::vector<E>& t, const E& r) {
 // f~(point) for a table of 2^n entries, point = (x_0, …, x_{n-1}).
 // Folds from the highest variable down: O(2^n) multiplications, one scratch
 // buffer of 2^{n-1} extension elements.
-template <class E, class F>
+template <Field E, Field F>
+  requires ExtensionOf<E, F>
 E mle_evaluate(std::span<const F> table, std::span<const E> point) {
   const std::size_t n = point.size();
   if (table.size() != (std::size_t{1} << n))
@@ -58,7 +61,7 @@ E mle_evaluate(std::span<const F> table, std::span<const E> point) {
 // An owned dense MLE: a table of 2^n entries over F (base or extension).
 // evaluate() works at base- or extension-field points; bind() fixes the highest
 // variable and returns the (n−1)-variable MLE over the point's field.
-template <class F>
+template <Field F>
 class DenseMle {
  public:
   DenseMle() = default;
@@ -73,11 +76,13 @@ class DenseMle {
   std::size_t num_vars() const noexcept { return n_; }
   std::span<const F> table() const noexcept { return table_; }
 
-  template <class E>
+  template <Field E>
+    requires ExtensionOf<E, F>
   E evaluate(std::span<const E> point) const {
     return mle_evaluate<E, F>(table_, point);
   }
-  template <class E>
+  template <Field E>
+    requires ExtensionOf<E, F>
   DenseMle<E> bind(const E& r) const {
     if (n_ == 0) throw ArgumentError("DenseMle::bind: no variable left to bind");
     std::vector<E> out(table_.size() / 2);
@@ -95,7 +100,8 @@ class DenseMle {
 // b = ⌈log2 cols⌉; index = i·2^b + j). rx has a coordinates; the result is the
 // table over the column variables of M~(·, rx):  out[j] = Σ_i eq(rx, i) M[i][j],
 // 2^b entries (zero beyond cols).
-template <class E, class F>
+template <Field E, Field F>
+  requires ExtensionOf<E, F>
 std::vector<E> bind_rows(std::span<const F> m, std::size_t rows, std::size_t cols, std::span<const E> rx) {
   if (m.size() != rows * cols || rx.size() != log2_ceil(rows))
     throw ArgumentError("bind_rows: " + std::to_string(m.size()) + " entries for a " + std::to_string(rows) + "x" +
@@ -116,7 +122,8 @@ std::vector<E> bind_rows(std::span<const F> m, std::size_t rows, std::size_t col
 
 // Partial evaluation at the COLUMN variables: out[i] = Σ_j M[i][j] eq(ry, j), the
 // table of M~(ry, ·) over the row variables (2^a entries, zero beyond rows).
-template <class E, class F>
+template <Field E, Field F>
+  requires ExtensionOf<E, F>
 std::vector<E> bind_cols(std::span<const F> m, std::size_t rows, std::size_t cols, std::span<const E> ry) {
   if (m.size() != rows * cols || ry.size() != log2_ceil(cols))
     throw ArgumentError("bind_cols: " + std::to_string(m.size()) + " entries for a " + std::to_string(rows) + "x" +

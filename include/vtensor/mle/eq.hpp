@@ -10,13 +10,14 @@
 #include <span>
 #include <vector>
 
+#include "vtensor/field/concepts.hpp"
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
 
 namespace vtensor {
 
 // eq(r, s) for two points of equal length: n multiplications.
-template <class E>
+template <Field E>
 E eq_eval(std::span<const E> r, std::span<const E> s) {
   if (r.size() != s.size()) throw ArgumentError("eq_eval: points of different lengths");
   E acc = E::one();
@@ -30,7 +31,7 @@ E eq_eval(std::span<const E> r, std::span<const E> s) {
 // Writes eq(r, ·) over {0,1}^n into out (size 2^n). Each new variable j doubles
 // the table: T[i + 2^j] = T[i]·r_j, T[i] = T[i]·(1 - r_j) = T[i] - T[i + 2^j];
 // one multiplication per entry in all (2^n in total).
-template <class E>
+template <Field E>
 void eq_table_into(std::span<const E> r, std::span<E> out) {
   const std::size_t n = r.size();
   if (out.size() != (std::size_t{1} << n)) throw ArgumentError("eq_table_into: output size is not 2^n");
@@ -46,7 +47,7 @@ void eq_table_into(std::span<const E> r, std::span<E> out) {
   }
 }
 
-template <class E>
+template <Field E>
 std::vector<E> eq_table(std::span<const E> r) {
   std::vector<E> out(std::size_t{1} << r.size());
   eq_table_into<E>(r, out);

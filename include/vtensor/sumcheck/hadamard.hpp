@@ -48,7 +48,8 @@ Transcript hadamard_transcript(const HadamardStatement& st, std::vector<E>& z) {
 
 // Proof bytes: magic "VTHM" ‖ u16 wire version ‖ u16 field id ‖ v ‖ sumcheck body
 // (n rounds × 4 values, then a and b).
-template <class F, class E = GoldilocksExt2>
+template <Field F, Field E = GoldilocksExt2>
+  requires ExtensionOf<E, F>
 std::vector<std::uint8_t> prove_hadamard(const HadamardStatement& st, std::span<const F> a, std::span<const F> b) {
   if (a.size() != st.size || b.size() != st.size)
     throw ArgumentError("prove_hadamard: A or B does not have the statement's size");

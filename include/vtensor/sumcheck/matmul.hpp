@@ -68,7 +68,8 @@ Transcript matmul_transcript(const MatmulStatement& st, std::vector<E>& rx, std:
 
 // Proof bytes: magic "VTMM" ‖ u16 wire version ‖ u16 field id ‖ v ‖ sumcheck body
 // (log k rounds × 3 values, then a and b).
-template <class F, class E = GoldilocksExt2>
+template <Field F, Field E = GoldilocksExt2>
+  requires ExtensionOf<E, F>
 std::vector<std::uint8_t> prove_matmul(const MatmulStatement& st, std::span<const F> a, std::span<const F> b) {
   if (a.size() != st.m * st.k || b.size() != st.k * st.n)
     throw ArgumentError("prove_matmul: A or B does not match the statement's shape");

@@ -45,7 +45,8 @@ struct SumStatement {
 };
 
 // Proves the statement; throws ArgumentError if the tables do not satisfy it.
-template <Composition G, class In, class E>
+template <Composition G, Field In, Field E>
+  requires ExtensionOf<E, In>
 std::vector<std::uint8_t> prove_sum(const SumStatement<E>& st, std::array<std::span<const In>, G::kArity> tables) {
   SumcheckProver<G, In, E> prover(tables, std::span<const E>(st.eq_point));
   if (prover.num_vars() != st.num_vars) throw ArgumentError("prove_sum: tables do not have 2^num_vars entries");
@@ -56,7 +57,7 @@ std::vector<std::uint8_t> prove_sum(const SumStatement<E>& st, std::array<std::s
 
 // Decodes and verifies; throws DecodeError or VerifyError. The returned claims
 // are what remains to be checked against the tables' commitments.
-template <Composition G, class E>
+template <Composition G, Field E>
 SumcheckClaims<E> verify_sum(const SumStatement<E>& st, std::span<const std::uint8_t> proof_bytes) {
   if (st.num_vars > kSumcheckMaxVars) throw VerifyError("sumcheck: statement has too many variables");
   const std::uint32_t degree = static_cast<std::uint32_t>(G::kDegree + (st.eq_point.empty() ? 0 : 1));

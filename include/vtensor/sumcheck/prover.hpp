@@ -25,6 +25,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "vtensor/field/concepts.hpp"
 #include "vtensor/detail/bits.hpp"
 #include "vtensor/detail/buffer.hpp"
 #include "vtensor/detail/parallel.hpp"
@@ -58,7 +59,8 @@ E eq_at_node(const E& w, std::size_t x) {
 
 }  // namespace detail
 
-template <Composition G, class In = Goldilocks, class E = GoldilocksExt2>
+template <Composition G, Field In = Goldilocks, Field E = GoldilocksExt2>
+  requires ExtensionOf<E, In>
 class SumcheckProver {
  public:
   static constexpr std::size_t K = G::kArity;

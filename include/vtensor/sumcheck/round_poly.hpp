@@ -9,12 +9,13 @@
 #include <span>
 #include <vector>
 
+#include "vtensor/field/concepts.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/field/goldilocks_ext2.hpp"
 
 namespace vtensor {
 
-template <class E>
+template <Field E>
 E interpolate_at(std::span<const E> values, const E& r) {
   const std::size_t n = values.size();
   if (n == 0) throw ArgumentError("interpolate_at: no values");
@@ -39,7 +40,7 @@ E interpolate_at(std::span<const E> values, const E& r) {
 }
 
 // Values of a polynomial of degree < n known at 0..n-1, extended to the node n.
-template <class E>
+template <Field E>
 E extrapolate_next(std::span<const E> values) {
   return interpolate_at<E>(values, E(Goldilocks::from_u64(values.size())));
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "vtensor/field/concepts.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/mle/eq.hpp"
 #include "vtensor/sumcheck/composition.hpp"
@@ -25,7 +26,7 @@ namespace vtensor {
 
 // Throws VerifyError naming the failed check. The transcript must be in the same
 // state as the prover's when it started the sumcheck.
-template <Composition G, class E = GoldilocksExt2>
+template <Composition G, Field E = GoldilocksExt2>
 SumcheckClaims<E> sumcheck_verify(Transcript& t, std::size_t num_vars, E claim, std::span<const E> eq_point,
                                   const SumcheckProof<E>& proof) {
   const std::size_t degree = G::kDegree + (eq_point.empty() ? 0 : 1);
