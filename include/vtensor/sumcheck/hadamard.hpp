@@ -69,12 +69,7 @@ std::vector<std::uint8_t> prove_hadamard(const HadamardStatement& st, std::span<
   SumcheckProver<ProductOf<2>, F, E> prover({sa, sb}, std::span<const E>(z));
   const E v = prover.claimed_sum();
   t.absorb_field("hadamard/claim", v);
-  auto out = prover.prove(t);
-  ByteWriter w;
-  write_proof_header(w, kHadamardMagic, E::kFieldId);
-  w.field(v);
-  out.proof.write_body(w);
-  return std::move(w).take();
+  return write_claimed_sumcheck(kHadamardMagic, v, prover.prove(t).proof);
 }
 
 template <class E = GoldilocksExt2>
@@ -82,13 +77,10 @@ HadamardClaims<E> verify_hadamard(const HadamardStatement& st, std::span<const s
   HadamardClaims<E> c;
   Transcript t = detail::hadamard_transcript<E>(st, c.z);
   const std::uint32_t n = log2_ceil(st.size);
-  ByteReader r(bytes, "hadamard proof");
-  read_proof_header(r, kHadamardMagic, E::kFieldId);
-  c.c_value = r.field<E>("hadamard claim");
-  const auto proof = SumcheckProof<E>::read_body(r, n, 3, 2);
-  r.finish();
+  const auto cs = read_claimed_sumcheck<E>(bytes, "hadamard proof", kHadamardMagic, n, 3, 2);
+  c.c_value = cs.claim;
   t.absorb_field("hadamard/claim", c.c_value);
-  auto red = sumcheck_verify<ProductOf<2>, E>(t, n, c.c_value, c.z, proof);
+  auto red = sumcheck_verify<ProductOf<2>, E>(t, n, c.c_value, c.z, cs.proof);
   c.r = std::move(red.point);
   c.a_value = red.values[0];
   c.b_value = red.values[1];

@@ -80,12 +80,7 @@ std::vector<std::uint8_t> prove_matmul(const MatmulStatement& st, std::span<cons
   SumcheckProver<ProductOf<2>, E, E> prover({std::span<const E>(ta), std::span<const E>(tb)});
   const E v = prover.claimed_sum();
   t.absorb_field("matmul/claim", v);
-  auto out = prover.prove(t);
-  ByteWriter w;
-  write_proof_header(w, kMatmulMagic, E::kFieldId);
-  w.field(v);
-  out.proof.write_body(w);
-  return std::move(w).take();
+  return write_claimed_sumcheck(kMatmulMagic, v, prover.prove(t).proof);
 }
 
 template <class E = GoldilocksExt2>
@@ -93,13 +88,10 @@ MatmulClaims<E> verify_matmul(const MatmulStatement& st, std::span<const std::ui
   MatmulClaims<E> c;
   Transcript t = detail::matmul_transcript<E>(st, c.rx, c.ry);
   const std::uint32_t nk = log2_ceil(st.k);
-  ByteReader r(bytes, "matmul proof");
-  read_proof_header(r, kMatmulMagic, E::kFieldId);
-  c.c_value = r.field<E>("matmul claim");
-  const auto proof = SumcheckProof<E>::read_body(r, nk, 2, 2);
-  r.finish();
+  const auto cs = read_claimed_sumcheck<E>(bytes, "matmul proof", kMatmulMagic, nk, 2, 2);
+  c.c_value = cs.claim;
   t.absorb_field("matmul/claim", c.c_value);
-  auto red = sumcheck_verify<ProductOf<2>, E>(t, nk, c.c_value, {}, proof);
+  auto red = sumcheck_verify<ProductOf<2>, E>(t, nk, c.c_value, {}, cs.proof);
   c.r = std::move(red.point);
   c.a_value = red.values[0];
   c.b_value = red.values[1];

@@ -89,6 +89,33 @@ struct SumcheckProof {
   }
 };
 
+// Proofs of the form "a claimed value v, then a sumcheck about it" (matmul,
+// Hadamard): magic ‖ u16 wire version ‖ u16 field id ‖ v ‖ sumcheck body.
+template <class E>
+std::vector<std::uint8_t> write_claimed_sumcheck(std::uint32_t magic, const E& v, const SumcheckProof<E>& proof) {
+  ByteWriter w;
+  write_proof_header(w, magic, E::kFieldId);
+  w.field(v);
+  proof.write_body(w);
+  return std::move(w).take();
+}
+template <class E>
+struct ClaimedSumcheck {
+  E claim;
+  SumcheckProof<E> proof;
+};
+template <class E>
+ClaimedSumcheck<E> read_claimed_sumcheck(std::span<const std::uint8_t> bytes, const char* what, std::uint32_t magic,
+                                         std::uint32_t n, std::uint32_t degree, std::uint32_t arity) {
+  ByteReader r(bytes, what);
+  read_proof_header(r, magic, E::kFieldId);
+  ClaimedSumcheck<E> out;
+  out.claim = r.field<E>("claimed value");
+  out.proof = SumcheckProof<E>::read_body(r, n, degree, arity);
+  r.finish();
+  return out;
+}
+
 // What a sumcheck verifier hands on: the random point r (variable order x_0 …
 // x_{n-1}) and the claimed values f_j~(r) it has NOT checked — the caller must
 // check each against a commitment opening (or, for tests, the tables themselves).

@@ -205,11 +205,7 @@ class SumcheckProver {
         }
       });
     }
-    std::array<E, d + 1> q;
-    q.fill(E::zero());
-    for (const auto& p : partial)
-      for (std::size_t x = 0; x <= d; ++x) q[x] += p[x];
-    return q;
+    return detail::sum_partials(partial);
   }
 
   void first_round() {
@@ -277,7 +273,7 @@ class SumcheckProver {
     const std::size_t h = std::size_t{1} << v;
     const In* a = inputs_[0].data();
     const In* b = inputs_[K - 1].data();  // Square: the same table
-    std::vector<std::array<Goldilocks, 3>> part(static_cast<std::size_t>(detail::max_threads()));
+    std::vector<std::array<E, 3>> part(static_cast<std::size_t>(detail::max_threads()));
     detail::parallel_chunks(h, [&](std::size_t lo, std::size_t hi, int tid) {
       using P = PackedGoldilocks;
       PackedLazySum acc[3];
@@ -294,13 +290,9 @@ class SumcheckProver {
         tail[1].add_product(a[i + h], b[i + h]);
         tail[2].add_product(a[i + h].doubled() - a[i], b[i + h].doubled() - b[i]);
       }
-      for (int x = 0; x < 3; ++x) part[tid][x] = acc[x].reduce() + tail[x].reduce();
+      for (int x = 0; x < 3; ++x) part[tid][x] = E(acc[x].reduce() + tail[x].reduce());
     });
-    std::array<E, d + 1> q;
-    q.fill(E::zero());
-    for (const auto& p : part)
-      for (int x = 0; x < 3; ++x) q[x] += E(p[x]);
-    return q;
+    return detail::sum_partials(part);
   }
 
   // Round 1 from the base tables. With a_u(X) = a(x_{n-1} = u, x_{n-2} = X, i),
@@ -378,50 +370,36 @@ class SumcheckProver {
     const ExtScalar rs(r);
     std::vector<std::array<E, 3>> part(static_cast<std::size_t>(detail::max_threads()));
     detail::parallel_chunks(h, [&](std::size_t b, std::size_t e, int tid) {
-      PackedLazySum same[3], cross[3];
-      LazyExtSum tail[3];
+      detail::PackedProductSums acc;
       std::size_t i = b;
       for (; i + 2 <= e; i += 2) {
-        P x[K][3];  // per input: values at X = 0, 1, 2 for the pairs i, i+1
+        P lo[K], hi[K];  // per factor, the pairs i and i+1 after folding
         for (std::size_t j = 0; j < K; ++j) {
           Goldilocks* g = reinterpret_cast<Goldilocks*>(owned_[j].get());
           const P l0 = P::load(g + 2 * i), l1 = P::load(g + 2 * (i + 2 * h));
           const P h0 = P::load(g + 2 * (i + h)), h1 = P::load(g + 2 * (i + 3 * h));
           const P dl = l1 - l0, dh = h1 - h0;
-          const P lo = l0 + dl * R0 + dl.swap_pairs() * R1;
-          const P hi = h0 + dh * R0 + dh.swap_pairs() * R1;
-          lo.store(g + 2 * i);
-          hi.store(g + 2 * (i + h));
-          x[j][0] = lo;
-          x[j][1] = hi;
-          x[j][2] = hi + hi - lo;
+          lo[j] = l0 + dl * R0 + dl.swap_pairs() * R1;
+          hi[j] = h0 + dh * R0 + dh.swap_pairs() * R1;
+          lo[j].store(g + 2 * i);
+          hi[j].store(g + 2 * (i + h));
         }
-        for (int t = 0; t < 3; ++t) {
-          same[t].add_product(x[0][t], x[K - 1][t]);
-          cross[t].add_product(x[0][t], x[K - 1][t].swap_pairs());
-        }
+        acc.add_packed(lo[0], hi[0], lo[K - 1], hi[K - 1]);
       }
       for (; i < e; ++i) {
-        E y[K][3];
+        E lo[K], hi[K];
         for (std::size_t j = 0; j < K; ++j) {
           E* tb = owned_[j].get();
-          const E lo = rs.fold(tb[i], tb[i + 2 * h]);
-          const E hi = rs.fold(tb[i + h], tb[i + 3 * h]);
-          tb[i] = lo;
-          tb[i + h] = hi;
-          y[j][0] = lo;
-          y[j][1] = hi;
-          y[j][2] = hi.doubled() - lo;
+          lo[j] = rs.fold(tb[i], tb[i + 2 * h]);
+          hi[j] = rs.fold(tb[i + h], tb[i + 3 * h]);
+          tb[i] = lo[j];
+          tb[i + h] = hi[j];
         }
-        for (int t = 0; t < 3; ++t) tail[t].add_product(y[0][t], y[K - 1][t]);
+        acc.add(lo[0], hi[0], lo[K - 1], hi[K - 1]);
       }
-      for (int t = 0; t < 3; ++t) part[tid][t] = packed_ext_sum(same[t], cross[t]) + tail[t].reduce();
+      part[tid] = acc.result();
     });
-    std::array<E, d + 1> q;
-    q.fill(E::zero());
-    for (const auto& p : part)
-      for (int t = 0; t < 3; ++t) q[t] += p[t];
-    return q;
+    return detail::sum_partials(part);
   }
 
   // Round 2: fold the base tables by (r0, r1) in one pass,
@@ -456,59 +434,35 @@ class SumcheckProver {
     };
     std::vector<std::array<E, 3>> part(static_cast<std::size_t>(detail::max_threads()));
     detail::parallel_chunks(h, [&](std::size_t b, std::size_t e, int tid) {
-      PackedLazySum same[3], cross[3];
-      LazyExtSum tail[3];
+      detail::PackedProductSums acc;
       std::size_t i = b;
       for (; i + 4 <= e; i += 4) {
-        P x[K][3][2];  // per input, X = 0, 1, 2, two registers of two pairs each
+        P lo[K][2], hi[K][2];  // per factor, outputs i..i+3 (and i+h..) as two registers
         for (std::size_t j = 0; j < K; ++j) {
           const In* src = inputs_[j].data();
           Goldilocks* g = reinterpret_cast<Goldilocks*>(owned_[j].get());
-          P lo[2], hi[2];
-          packed_combo(src, i, lo[0], lo[1]);
-          packed_combo(src, i + h, hi[0], hi[1]);
-          for (int k = 0; k < 2; ++k) {
-            lo[k].store(g + 2 * (i + 2 * static_cast<std::size_t>(k)));
-            hi[k].store(g + 2 * (i + h + 2 * static_cast<std::size_t>(k)));
-            x[j][0][k] = lo[k];
-            x[j][1][k] = hi[k];
-            x[j][2][k] = hi[k] + hi[k] - lo[k];
+          packed_combo(src, i, lo[j][0], lo[j][1]);
+          packed_combo(src, i + h, hi[j][0], hi[j][1]);
+          for (std::size_t k = 0; k < 2; ++k) {
+            lo[j][k].store(g + 2 * (i + 2 * k));
+            hi[j][k].store(g + 2 * (i + h + 2 * k));
           }
         }
-        for (int t = 0; t < 3; ++t)
-          for (int k = 0; k < 2; ++k) {
-            same[t].add_product(x[0][t][k], x[K - 1][t][k]);
-            cross[t].add_product(x[0][t][k], x[K - 1][t][k].swap_pairs());
-          }
+        for (std::size_t k = 0; k < 2; ++k) acc.add_packed(lo[0][k], hi[0][k], lo[K - 1][k], hi[K - 1][k]);
       }
       for (; i < e; ++i) {
-        E y[K][3];
+        E lo[K], hi[K];
         for (std::size_t j = 0; j < K; ++j) {
-          const In* src = inputs_[j].data();
-          E* dst = owned_[j].get();
-          const E lo = scalar_combo(src, i), hi = scalar_combo(src, i + h);
-          dst[i] = lo;
-          dst[i + h] = hi;
-          y[j][0] = lo;
-          y[j][1] = hi;
-          y[j][2] = hi.doubled() - lo;
+          lo[j] = scalar_combo(inputs_[j].data(), i);
+          hi[j] = scalar_combo(inputs_[j].data(), i + h);
+          owned_[j][i] = lo[j];
+          owned_[j][i + h] = hi[j];
         }
-        for (int t = 0; t < 3; ++t) tail[t].add_product(y[0][t], y[K - 1][t]);
+        acc.add(lo[0], hi[0], lo[K - 1], hi[K - 1]);
       }
-      for (int t = 0; t < 3; ++t) part[tid][t] = packed_ext_sum(same[t], cross[t]) + tail[t].reduce();
+      part[tid] = acc.result();
     });
-    std::array<E, d + 1> q;
-    q.fill(E::zero());
-    for (const auto& p : part)
-      for (int t = 0; t < 3; ++t) q[t] += p[t];
-    return q;
-  }
-
-  // Σ a·b over interleaved packed extension pairs, from Σ a ⊙ b and Σ a ⊙ swap(b).
-  static E packed_ext_sum(const PackedLazySum& same, const PackedLazySum& cross) {
-    const auto sl = same.reduce_lanes();
-    const auto cl = cross.reduce_lanes();
-    return {(sl[0] + sl[2]) + GoldilocksExt2::mul_by_nonresidue(sl[1] + sl[3]), (cl[0] + cl[1]) + (cl[2] + cl[3])};
+    return detail::sum_partials(part);
   }
 
   // Turns q_t(0..d) into the message s_t(0..D).

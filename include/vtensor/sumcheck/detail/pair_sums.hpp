@@ -9,9 +9,11 @@
 #include <array>
 #include <cstddef>
 #include <type_traits>
+#include <vector>
 
 #include "vtensor/config.hpp"
 #include "vtensor/field/lazy.hpp"
+#include "vtensor/field/packed_goldilocks.hpp"
 #include "vtensor/sumcheck/composition.hpp"
 
 namespace vtensor::detail {
@@ -99,5 +101,52 @@ struct PairSums<Square, T, E> {
   std::array<E, 3> plain_result() const { return {E(plain[0].reduce()), E(plain[1].reduce()), E(plain[2].reduce())}; }
   std::array<E, 3> weighted_result() const { return {weighted[0].reduce(), weighted[1].reduce(), weighted[2].reduce()}; }
 };
+
+// Σ a·b at X = 0, 1, 2 over pairs of extension tables (a = b for a square), fed
+// either two pairs at a time as packed interleaved registers (c0, c1, c0', c1') or
+// one pair at a time (chunk tails). For interleaved a, b:
+//   Σ a ⊙ b has lanes (a0 b0, a1 b1, …) and Σ a ⊙ swap(b) lanes (a0 b1, a1 b0, …),
+//   so c0 = l0 + l2 + 7 (l1 + l3) of the first and c1 = the sum of the second's lanes.
+struct PackedProductSums {
+  using E = GoldilocksExt2;
+  using P = PackedGoldilocks;
+  PackedLazySum same[3], cross[3];
+  LazyExtSum tail[3];
+
+  // lo, hi: the pairs' values at X = 0 and 1 for each factor.
+  VTENSOR_ALWAYS_INLINE void add_packed(const P& alo, const P& ahi, const P& blo, const P& bhi) {
+    const P a[3] = {alo, ahi, ahi + ahi - alo};
+    const P b[3] = {blo, bhi, bhi + bhi - blo};
+    for (int t = 0; t < 3; ++t) {
+      same[t].add_product(a[t], b[t]);
+      cross[t].add_product(a[t], b[t].swap_pairs());
+    }
+  }
+  VTENSOR_ALWAYS_INLINE void add(const E& alo, const E& ahi, const E& blo, const E& bhi) {
+    tail[0].add_product(alo, blo);
+    tail[1].add_product(ahi, bhi);
+    tail[2].add_product(ahi.doubled() - alo, bhi.doubled() - blo);
+  }
+  std::array<E, 3> result() const {
+    std::array<E, 3> out;
+    for (int t = 0; t < 3; ++t) {
+      const auto sl = same[t].reduce_lanes();
+      const auto cl = cross[t].reduce_lanes();
+      out[t] = E{(sl[0] + sl[2]) + E::mul_by_nonresidue(sl[1] + sl[3]), (cl[0] + cl[1]) + (cl[2] + cl[3])} +
+               tail[t].reduce();
+    }
+    return out;
+  }
+};
+
+// Adds per-thread partial round sums.
+template <class E, std::size_t N>
+std::array<E, N> sum_partials(const std::vector<std::array<E, N>>& part) {
+  std::array<E, N> q;
+  q.fill(E::zero());
+  for (const auto& p : part)
+    for (std::size_t x = 0; x < N; ++x) q[x] += p[x];
+  return q;
+}
 
 }  // namespace vtensor::detail
