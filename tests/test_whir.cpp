@@ -1,0 +1,143 @@
+// WHIR commitment: honest openings verify; wrong values, points, roots,
+// statements and mutated proofs are rejected.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "test_util.hpp"
+#include "vtensor/commit/concept.hpp"
+#include "vtensor/commit/whir.hpp"
+
+using namespace vtensor;
+using E = GoldilocksExt2;
+using F = Goldilocks;
+
+static_assert(PolynomialCommitment<Whir>);
+
+namespace {
+Transcript fresh() { return Transcript("test/whir", 1, E::kFieldId); }
+
+bool accepts(const WhirParams& p, const WhirCommitment& c, const std::vector<E>& z, const E& v,
+             const std::vector<std::uint8_t>& proof) {
+  Transcript t = fresh();
+  try {
+    Whir::verify(p, c, z, v, proof, t);
+    return true;
+  } catch (const DecodeError&) {
+    return false;
+  } catch (const VerifyError&) {
+    return false;
+  }
+}
+}  // namespace
+
+TEST_CASE("whir: soundness calculator and schedule") {
+  WhirParams p{24, 2, 4, 6, 100};
+  const auto s = whir_soundness(p);
+  INFO(s.describe());
+  CHECK(s.bits() >= 100.0);
+  CHECK(s.fold_bits == doctest::Approx(128 - 26).epsilon(0.01));
+  const auto sched = p.schedule();
+  REQUIRE(sched.size() == 5);  // 24 → 20 → 16 → 12 → 8 → 6
+  CHECK(sched.back().fold == 2);
+  CHECK(WhirParams{29, 3, 4, 6, 100}.schedule().size() > 0);
+  CHECK_THROWS_AS((WhirParams{31, 2, 4, 6, 100}.schedule()), ArgumentError);
+}
+
+TEST_CASE("whir: honest openings verify for many sizes, rates and folding factors") {
+  std::mt19937_64 rng(30);
+  struct Case {
+    unsigned n, r, k, fin;
+  };
+  for (const Case cs : {Case{0, 1, 4, 0}, Case{1, 1, 1, 0}, Case{3, 2, 2, 0}, Case{5, 1, 3, 2}, Case{6, 2, 4, 6},
+                        Case{8, 2, 4, 2}, Case{10, 1, 2, 3}, Case{12, 2, 4, 4}, Case{13, 3, 3, 1}}) {
+    CAPTURE(cs.n);
+    CAPTURE(cs.k);
+    const WhirParams p{cs.n, cs.r, cs.k, cs.fin, 40};
+    const auto table = test::random_fps(rng, std::size_t{1} << cs.n);
+    const auto [com, pd] = Whir::commit(p, table);
+    for (int rep = 0; rep < 2; ++rep) {
+      const auto z = test::random_exts(rng, cs.n);
+      const E v = mle_evaluate<E, F>(table, z);
+      Transcript tp = fresh();
+      const auto proof = Whir::open(pd, z, v, tp);
+      CHECK(accepts(p, com, z, v, proof));
+      // wrong value, wrong point, another commitment
+      CHECK_FALSE(accepts(p, com, z, v + E::one(), proof));
+      if (cs.n > 0) {
+        auto z2 = z;
+        z2[0] += E::one();
+        CHECK_FALSE(accepts(p, com, z2, v, proof));
+      }
+      auto other = table;
+      other[0] += F::one();
+      const auto [com2, pd2] = Whir::commit(p, other);
+      CHECK_FALSE(accepts(p, com2, z, v, proof));
+    }
+  }
+}
+
+TEST_CASE("whir: a proof is bound to the caller's transcript (another statement rejects it)") {
+  std::mt19937_64 rng(31);
+  const WhirParams p{9, 2, 3, 2, 40};
+  const auto table = test::random_fps(rng, 512);
+  const auto [com, pd] = Whir::commit(p, table);
+  const auto z = test::random_exts(rng, 9);
+  const E v = mle_evaluate<E, F>(table, z);
+  Transcript tp("outer", 1, E::kFieldId);
+  tp.absorb("context", std::vector<std::uint8_t>{1, 2});
+  const auto proof = Whir::open(pd, z, v, tp);
+  Transcript ok("outer", 1, E::kFieldId);
+  ok.absorb("context", std::vector<std::uint8_t>{1, 2});
+  CHECK_NOTHROW(Whir::verify(p, com, z, v, proof, ok));
+  Transcript bad("outer", 1, E::kFieldId);
+  bad.absorb("context", std::vector<std::uint8_t>{1, 3});
+  CHECK_THROWS_AS(Whir::verify(p, com, z, v, proof, bad), VerifyError);
+  // Other parameters: rejected by the decoder.
+  Transcript t2 = fresh();
+  CHECK_THROWS(Whir::verify(WhirParams{9, 2, 3, 2, 41}, com, z, v, proof, t2));
+}
+
+TEST_CASE("whir: a prover that commits to a non-codeword (tampered fibers) is caught") {
+  std::mt19937_64 rng(32);
+  const WhirParams p{10, 2, 4, 2, 60};
+  const auto table = test::random_fps(rng, 1024);
+  auto [com, pd] = Whir::commit(p, table);
+  // Corrupt a quarter of the codeword and recommit: far from any codeword of
+  // rate 1/4 beyond the unique-decoding radius 3/8? (1/4 < 3/8): the openings
+  // still land on corrupted fibers with high probability and the fold check fails.
+  for (std::size_t i = 0; i < pd.fibers.size(); i += 4) pd.fibers[i] += F::one();
+  pd.tree = MerkleTree::from_rows<F>(pd.fibers, 16);
+  com.root = pd.tree.root();
+  const auto z = test::random_exts(rng, 10);
+  const E v = mle_evaluate<E, F>(table, z);
+  Transcript tp = fresh();
+  const auto proof = Whir::open(pd, z, v, tp);
+  CHECK_FALSE(accepts(p, com, z, v, proof));
+}
+
+TEST_CASE("whir: every mutated byte of a proof is rejected") {
+  std::mt19937_64 rng(33);
+  const WhirParams p{7, 1, 3, 2, 16};
+  const auto table = test::random_fps(rng, 128);
+  const auto [com, pd] = Whir::commit(p, table);
+  const auto z = test::random_exts(rng, 7);
+  const E v = mle_evaluate<E, F>(table, z);
+  Transcript tp = fresh();
+  const auto proof = Whir::open(pd, z, v, tp);
+  REQUIRE(accepts(p, com, z, v, proof));
+  std::size_t accepted = 0;
+  for (std::size_t pos = 0; pos < proof.size(); ++pos) {
+    auto m = proof;
+    m[pos] ^= 0x20;
+    if (accepts(p, com, z, v, m)) {
+      ++accepted;
+      FAIL_CHECK("mutation at byte " << pos << " accepted");
+    }
+  }
+  CHECK(accepted == 0);
+  auto trailing = proof;
+  trailing.push_back(0);
+  CHECK_FALSE(accepts(p, com, z, v, trailing));
+  CHECK_FALSE(accepts(p, com, z, v, std::vector<std::uint8_t>(proof.begin(), proof.end() - 1)));
+}
