@@ -85,7 +85,10 @@ class ByteReader {
   }
   template <Field F>
   std::vector<F> fields(std::size_t n, const char* name = "field element") {
-    need(n * F::kByteSize, name);
+    // Division, not n·size: a huge n must not wrap around and pass the check.
+    if (n > remaining() / F::kByteSize)
+      fail_at(pos_, std::string("truncated: ") + std::to_string(n) + " × " + name + " need more than the " +
+                        std::to_string(remaining()) + " bytes that remain");
     std::vector<F> out;
     out.reserve(n);
     for (std::size_t i = 0; i < n; ++i) out.push_back(field<F>(name));
