@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "vtensor/commit/whir_params.hpp"
+#include "vtensor/detail/bits.hpp"
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/field/goldilocks_ext2.hpp"
@@ -158,6 +159,48 @@ inline std::vector<std::uint64_t> sorted_unique(std::vector<std::uint64_t> v) {
   return v;
 }
 
+// w(b) += Σ_l γ^{l+1} eq(pow(u_l), b) for all b ∈ {0,1}^n', in one pass over w.
+// eq(pow(u), ·) is a base-field product table, split into a low half (L bits) and a
+// high half: eq(pow(u), b) = lo_u[b mod 2^L] · hi_u[b >> L]. With A[b_hi][l] =
+// γ^{l+1} hi_l[b_hi] (extension) each entry is Σ_l A[b_hi][l] · lo_l[b_lo], summed
+// lazily: 2 multiplications per term and one reduction per entry.
+inline void add_query_weights(std::vector<E>& w, std::span<const Goldilocks> us, const E& gamma) {
+  const std::size_t t = us.size();
+  if (t == 0) return;
+  const unsigned n = log2_exact(w.size());
+  const unsigned lo_bits = n / 2, hi_bits = n - lo_bits;
+  const std::size_t nlo = std::size_t{1} << lo_bits, nhi = std::size_t{1} << hi_bits;
+  std::vector<Goldilocks> lo_t(nlo * t);  // [b_lo][l]
+  std::vector<E> a(nhi * t);              // [b_hi][l]
+  E g = gamma;
+  for (std::size_t l = 0; l < t; ++l) {
+    std::vector<Goldilocks> pw(n);
+    Goldilocks u = us[l];
+    for (unsigned j = 0; j < n; ++j) {
+      pw[j] = u;
+      u = u.square();
+    }
+    const auto lo = eq_table<Goldilocks>(std::span<const Goldilocks>(pw.data(), lo_bits));
+    const auto hi = eq_table<Goldilocks>(std::span<const Goldilocks>(pw.data() + lo_bits, hi_bits));
+    for (std::size_t b = 0; b < nlo; ++b) lo_t[b * t + l] = lo[b];
+    for (std::size_t b = 0; b < nhi; ++b) a[b * t + l] = g * hi[b];
+    g *= gamma;
+  }
+  detail::parallel_chunks(nhi, std::max<std::size_t>(1, detail::kParallelGrain / (nlo * t) + 1),
+                          [&](std::size_t hb, std::size_t he, int) {
+                            for (std::size_t bh = hb; bh < he; ++bh) {
+                              const E* ar = a.data() + bh * t;
+                              E* wr = w.data() + bh * nlo;
+                              for (std::size_t bl = 0; bl < nlo; ++bl) {
+                                const Goldilocks* lr = lo_t.data() + bl * t;
+                                LazyExtSum acc;
+                                for (std::size_t l = 0; l < t; ++l) acc.add_product(ar[l], lr[l]);
+                                wr[bl] += acc.reduce();
+                              }
+                            }
+                          });
+}
+
 // The fibers opened in an iteration: sampled (sorted, distinct) or all of them.
 inline std::vector<std::uint64_t> query_indices(Transcript& t, const WhirParams::Iteration& it) {
   if (it.opens_all()) {
@@ -270,15 +313,9 @@ class Whir {
       if (!last) {
         const E gamma = t.challenge_ext("whir/gamma");
         const Goldilocks omega = Goldilocks::root_of_unity(it.log_domain);
-        E g = gamma;
-        const unsigned n_next = it.vars_before - it.fold;
-        for (auto j : idx) {
-          const Goldilocks u = omega.pow(j << it.fold);
-          const auto tbl = eq_table<E>(pow_point(u, n_next));
-          const ExtScalar gs(g);
-          detail::parallel_for(weight.size(), [&](std::size_t b) { weight[b] += gs * tbl[b]; });
-          g *= gamma;
-        }
+        std::vector<Goldilocks> us;
+        for (auto j : idx) us.push_back(omega.pow(j << it.fold));
+        add_query_weights(weight, us, gamma);
         fibers_ext = std::move(next_fibers);
         tree_ext = std::move(next_tree);
       }
