@@ -141,3 +141,45 @@ TEST_CASE("whir: every mutated byte of a proof is rejected") {
   CHECK_FALSE(accepts(p, com, z, v, trailing));
   CHECK_FALSE(accepts(p, com, z, v, std::vector<std::uint8_t>(proof.begin(), proof.end() - 1)));
 }
+
+TEST_CASE("whir: many points of one polynomial in one proof") {
+  std::mt19937_64 rng(34);
+  const WhirParams p{11, 2, 3, 3, 40};
+  const auto table = test::random_fps(rng, 2048);
+  const auto [com, pd] = Whir::commit(p, table);
+  for (std::size_t m : {1, 2, 7, 20}) {
+    CAPTURE(m);
+    std::vector<std::vector<E>> pts;
+    std::vector<E> vals;
+    for (std::size_t j = 0; j < m; ++j) {
+      pts.push_back(test::random_exts(rng, 11));
+      // Half the points are "tensor claims": Boolean high coordinates (a sub-cube).
+      if (j % 2)
+        for (unsigned c = 7; c < 11; ++c) pts.back()[c] = ((j >> (c - 7)) & 1) ? E::one() : E::zero();
+      vals.push_back(mle_evaluate<E, F>(table, pts.back()));
+    }
+    Transcript tp = fresh();
+    const auto proof = Whir::open_many(pd, pts, vals, tp);
+    Transcript tv = fresh();
+    CHECK_NOTHROW(Whir::verify_many(p, com, pts, vals, proof, tv));
+    // One wrong value among many, swapped values, a dropped claim: rejected.
+    auto bad = vals;
+    bad[m / 2] += E::one();
+    Transcript t1 = fresh();
+    CHECK_THROWS_AS(Whir::verify_many(p, com, pts, bad, proof, t1), VerifyError);
+    if (m > 1) {
+      auto sw = vals;
+      std::swap(sw[0], sw[1]);
+      Transcript t2 = fresh();
+      CHECK_THROWS_AS(Whir::verify_many(p, com, pts, sw, proof, t2), VerifyError);
+      Transcript t3 = fresh();
+      CHECK_THROWS_AS(Whir::verify_many(p, com, std::span(pts).first(m - 1), std::span(vals).first(m - 1), proof, t3),
+                      VerifyError);
+    }
+  }
+  // The prover refuses a false claim.
+  std::vector<std::vector<E>> pts{test::random_exts(rng, 11)};
+  std::vector<E> vals{E::one()};
+  Transcript tp = fresh();
+  CHECK_THROWS_AS(Whir::open_many(pd, pts, vals, tp), ArgumentError);
+}

@@ -211,14 +211,66 @@ inline std::vector<std::uint64_t> query_indices(Transcript& t, const WhirParams:
   return sorted_unique(t.challenge_indices("whir/queries", it.num_fibers(), it.queries));
 }
 
-inline void bind_statement(Transcript& t, const WhirParams& p, const Digest& root, std::span<const E> z, const E& v) {
+inline void bind_statement(Transcript& t, const WhirParams& p, const Digest& root,
+                           std::span<const std::vector<E>> points, std::span<const E> values) {
   t.absorb("whir/params", p.encode());
   t.absorb("whir/root", std::span<const std::uint8_t>(root.data(), Digest::kSize));
-  t.absorb_fields<E>("whir/point", z);
-  t.absorb_field("whir/value", v);
+  t.absorb_u64("whir/num_points", points.size());
+  for (const auto& z : points) t.absorb_fields<E>("whir/point", z);
+  t.absorb_fields<E>("whir/values", values);
   if (!t.sealed()) t.seal_statement();
 }
 
+// w(b) = Σ_j c_j eq(z_j, b). eq(z, ·) splits into a low table (L coordinates) and a
+// high table; for each high index only the points whose high table is nonzero there
+// contribute — points with Boolean high coordinates (tensors at aligned sub-cubes
+// of a model polynomial) touch only their own sub-cube, so m claims on disjoint
+// tensors cost the tensors' total size, not m · 2^n.
+inline std::vector<E> eq_combination(std::span<const std::vector<E>> points, std::span<const E> coefs, unsigned n) {
+  if (points.size() == 1 && coefs[0] == E::one()) return eq_table<E>(points[0]);
+  const unsigned lo_bits = n / 2, hi_bits = n - lo_bits;
+  const std::size_t nlo = std::size_t{1} << lo_bits, nhi = std::size_t{1} << hi_bits;
+  std::vector<std::vector<E>> lo(points.size()), hi(points.size());
+  for (std::size_t j = 0; j < points.size(); ++j) {
+    lo[j] = eq_table<E>(std::span<const E>(points[j].data(), lo_bits));
+    hi[j] = eq_table<E>(std::span<const E>(points[j].data() + lo_bits, hi_bits));
+    for (auto& x : hi[j]) x = x * coefs[j];
+  }
+  std::vector<E> w(std::size_t{1} << n, E::zero());
+  detail::parallel_chunks(nhi, 1, [&](std::size_t hb, std::size_t he, int) {
+    for (std::size_t bh = hb; bh < he; ++bh) {
+      E* wr = w.data() + bh * nlo;
+      for (std::size_t j = 0; j < points.size(); ++j) {
+        if (hi[j][bh].is_zero()) continue;
+        const ExtScalar h(hi[j][bh]);
+        for (std::size_t bl = 0; bl < nlo; ++bl) wr[bl] += h * lo[j][bl];
+      }
+    }
+  });
+  return w;
+}
+
+inline std::vector<E> powers(const E& beta, std::size_t m) {
+  std::vector<E> out(m);
+  E g = E::one();
+  for (auto& x : out) {
+    x = g;
+    g *= beta;
+  }
+  return out;
+}
+
+}  // namespace whir_detail
+
+namespace whir_detail {
+inline constexpr std::size_t kMaxPoints = std::size_t{1} << 16;
+template <class Fail>
+void check_claims(const WhirParams& p, std::span<const std::vector<E>> points, std::span<const E> values, Fail&& fail) {
+  if (points.empty() || points.size() > kMaxPoints) fail("the number of points must be in [1, 2^16]");
+  if (points.size() != values.size()) fail("points and values differ in number");
+  for (const auto& z : points)
+    if (z.size() != p.num_vars) fail("a point has the wrong number of coordinates");
+}
 }  // namespace whir_detail
 
 // What the prover keeps after committing: the table and the first tree.
@@ -257,11 +309,23 @@ class Whir {
 
   // Proves f(z) = v (v must be the true value; ArgumentError otherwise).
   static std::vector<std::uint8_t> open(const WhirProverData& pd, std::span<const E> z, const E& v, Transcript& t) {
+    const std::vector<std::vector<E>> pts{std::vector<E>(z.begin(), z.end())};
+    return open_many(pd, pts, std::span<const E>(&v, 1), t);
+  }
+
+  // Proves f(z_j) = v_j for every j in one proof: the claims are combined with
+  // powers of a challenge β into one weighted sum (w_0 = Σ β^j eq(z_j, ·),
+  // σ_0 = Σ β^j v_j), so the proof does not grow with the number of points.
+  static std::vector<std::uint8_t> open_many(const WhirProverData& pd, std::span<const std::vector<E>> points,
+                                             std::span<const E> values, Transcript& t) {
     using namespace whir_detail;
     const WhirParams& p = pd.params;
-    if (z.size() != p.num_vars) throw ArgumentError("whir open: point has the wrong number of coordinates");
-    if (mle_evaluate<E, Goldilocks>(pd.table, z) != v) throw ArgumentError("whir open: the claimed value is wrong");
-    bind_statement(t, p, pd.tree.root(), z, v);
+    check_claims(p, points, values, [](const std::string& m) { throw ArgumentError("whir open: " + m); });
+    for (std::size_t j = 0; j < points.size(); ++j)
+      if (mle_evaluate<E, Goldilocks>(pd.table, points[j]) != values[j])
+        throw ArgumentError("whir open: the claimed value of point " + std::to_string(j) + " is wrong");
+    bind_statement(t, p, pd.tree.root(), points, values);
+    const auto beta = powers(t.challenge_ext("whir/beta"), points.size());
     ByteWriter w;
     write_proof_header(w, kWhirMagic, E::kFieldId);
     w.bytes(p.encode());
@@ -270,7 +334,7 @@ class Whir {
       w.fields<Goldilocks>(pd.table);
       return std::move(w).take();
     }
-    std::vector<E> weight = eq_table<E>(z);
+    std::vector<E> weight = eq_combination(points, beta, p.num_vars);
     std::vector<E> f;  // current table (extension after the first fold)
     std::vector<E> fibers_ext;
     MerkleTree tree_ext;
@@ -326,10 +390,17 @@ class Whir {
   // Throws DecodeError (malformed bytes) or VerifyError (a failed check).
   static void verify(const WhirParams& p, const WhirCommitment& c, std::span<const E> z, const E& v,
                      std::span<const std::uint8_t> proof, Transcript& t) {
+    const std::vector<std::vector<E>> pts{std::vector<E>(z.begin(), z.end())};
+    verify_many(p, c, pts, std::span<const E>(&v, 1), proof, t);
+  }
+
+  static void verify_many(const WhirParams& p, const WhirCommitment& c, std::span<const std::vector<E>> points,
+                          std::span<const E> values, std::span<const std::uint8_t> proof, Transcript& t) {
     using namespace whir_detail;
     p.validate();
-    if (z.size() != p.num_vars) throw VerifyError("whir: point has the wrong number of coordinates");
-    bind_statement(t, p, c.root, z, v);
+    check_claims(p, points, values, [](const std::string& m) { throw VerifyError("whir: " + m); });
+    bind_statement(t, p, c.root, points, values);
+    const auto beta = powers(t.challenge_ext("whir/beta"), points.size());
     ByteReader r(proof, "whir proof");
     read_proof_header(r, kWhirMagic, E::kFieldId);
     const auto params_bytes = p.encode();
@@ -342,7 +413,9 @@ class Whir {
       const auto fib = encode_fibers<Goldilocks>(table, p.num_vars + p.log_inv_rate, 0);
       if (MerkleTree::from_rows<Goldilocks>(fib, 1).root() != c.root)
         throw VerifyError("whir: the sent table does not match the commitment");
-      if (mle_evaluate<E, Goldilocks>(table, z) != v) throw VerifyError("whir: f(z) differs from the claimed value");
+      for (std::size_t j = 0; j < points.size(); ++j)
+        if (mle_evaluate<E, Goldilocks>(table, points[j]) != values[j])
+          throw VerifyError("whir: f(z_" + std::to_string(j) + ") differs from the claimed value");
       return;
     }
     // Weight terms c · eq(p, ·), p over the variables left when the term was added.
@@ -351,9 +424,13 @@ class Whir {
       std::vector<E> point;
       std::size_t first_alpha;  // index into all_alpha where its binding starts
     };
-    std::vector<Term> terms{{E::one(), std::vector<E>(z.begin(), z.end()), 0}};
+    std::vector<Term> terms;
+    E sigma = E::zero();
+    for (std::size_t j = 0; j < points.size(); ++j) {
+      terms.push_back({beta[j], points[j], 0});
+      sigma += beta[j] * values[j];
+    }
     std::vector<E> all_alpha;
-    E sigma = v;
     Digest root = c.root;
     std::vector<E> final_table;
     for (std::size_t i = 0; i < sched.size(); ++i) {
