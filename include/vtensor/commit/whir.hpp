@@ -45,6 +45,7 @@
 #include "vtensor/mle/dense.hpp"
 #include "vtensor/mle/eq.hpp"
 #include "vtensor/poly/ntt.hpp"
+#include "vtensor/poly/reed_solomon.hpp"
 #include "vtensor/sumcheck/proof.hpp"
 #include "vtensor/sumcheck/round_poly.hpp"
 #include "vtensor/transcript/transcript.hpp"
@@ -57,32 +58,15 @@ namespace whir_detail {
 
 using E = GoldilocksExt2;
 
-// In place: hypercube evaluations → monomial coefficients (Möbius transform over
-// the subset lattice: for each bit j, a[i] −= a[i ⊕ 2^j] where bit j of i is set).
-template <class T>
-void evals_to_coeffs(std::span<T> a) {
-  const std::size_t n = a.size();
-  for (std::size_t h = 1; h < n; h <<= 1)
-    detail::parallel_for(n / 2, [&](std::size_t t) {
-      const std::size_t i = (t / h) * 2 * h + (t % h);
-      a[i + h] = a[i + h] - a[i];
-    });
-}
-
 // Codeword of the multilinear table on <ω> of size 2^log_domain, laid out by fibers:
-// row j (j < 2^log_domain / 2^fold) = F(ω^{j + s·stride}), s < 2^fold.
+// row j (j < 2^log_domain / 2^fold) = F(ω^{j + s·stride}), s < 2^fold
+// (Möbius transform to monomial coefficients, then poly/reed_solomon.hpp).
 template <class T>
 std::vector<T> encode_fibers(std::span<const T> table, unsigned log_domain, unsigned fold) {
-  std::vector<T> cw(std::size_t{1} << log_domain, T::zero());
-  std::copy(table.begin(), table.end(), cw.begin());
-  evals_to_coeffs<T>(std::span<T>(cw.data(), table.size()));
-  ntt<T>(std::span<T>(cw));
-  const std::size_t rows = cw.size() >> fold, width = std::size_t{1} << fold;
-  std::vector<T> fib(cw.size());
-  detail::parallel_for(rows, [&](std::size_t j) {
-    for (std::size_t s = 0; s < width; ++s) fib[j * width + s] = cw[j + s * rows];
-  });
-  return fib;
+  std::vector<T> coeffs(table.begin(), table.end());
+  mle_evals_to_coeffs<T>(std::span<T>(coeffs));
+  const unsigned n = log2_exact(table.size());
+  return rs_encode_fibers<T>(coeffs, log_domain - n, fold);
 }
 
 // FRI fold of one fiber: values at x_j μ^s (μ of order 2^fold) → F_{folded}(x_j^{2^fold}).
