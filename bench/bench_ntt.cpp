@@ -2,6 +2,8 @@
 // (input elements); multi-threaded ones use wall-clock time.
 #include <benchmark/benchmark.h>
 
+#include "bench_util.hpp"
+
 #include <random>
 #include <vector>
 
@@ -14,12 +16,7 @@ using E = GoldilocksExt2;
 
 namespace {
 
-std::vector<F> random_table(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<F> v(n);
-  for (auto& x : v) x = F::from_u64(rng());
-  return v;
-}
+using bench::random_table;
 
 // One in-place forward transform of 2^k points (both cores: four-step).
 void ntt_single(benchmark::State& state) {

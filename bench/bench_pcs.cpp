@@ -1,6 +1,8 @@
 // Polynomial commitment benchmarks (WHIR, unique-decoding parameters, 100 bits).
 #include <benchmark/benchmark.h>
 
+#include "bench_util.hpp"
+
 #include <map>
 #include <memory>
 #include <random>
@@ -17,11 +19,7 @@ WhirParams params_for(unsigned n) { return WhirParams{n, 2, 4, 6, 100}; }
 const std::vector<Goldilocks>& table_for(unsigned n) {
   static std::map<unsigned, std::vector<Goldilocks>> cache;
   auto& t = cache[n];
-  if (t.empty()) {
-    std::mt19937_64 rng(n);
-    t.resize(std::size_t{1} << n);
-    for (auto& x : t) x = Goldilocks::from_u64(rng());
-  }
+  if (t.empty()) t = bench::random_table(std::size_t{1} << n, n);
   return t;
 }
 

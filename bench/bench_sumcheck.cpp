@@ -1,6 +1,8 @@
 // Sumcheck benchmarks: the memory floor, the product sumcheck and Thaler's matmul.
 #include <benchmark/benchmark.h>
 
+#include "bench_util.hpp"
+
 #include <random>
 #include <vector>
 
@@ -12,12 +14,7 @@ using F = Goldilocks;
 
 namespace {
 
-std::vector<F> random_table(std::size_t n, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<F> v(n);
-  for (auto& x : v) x = F::from_u64(rng());
-  return v;
-}
+using bench::random_table;
 
 // One core reads two 2^n-entry Goldilocks arrays once: the floor any prover
 // that touches its inputs pays.
