@@ -31,6 +31,9 @@
 #include "vtensor/mle/dense.hpp"
 #include "vtensor/sumcheck.hpp"
 
+// The seeded data helpers are the test suite's own.
+#include "../tests/test_util.hpp"
+
 namespace vtensor::fuzz {
 
 using Bytes = std::vector<std::uint8_t>;
@@ -71,22 +74,9 @@ inline Bytes as_bytes(const std::uint8_t* data, std::size_t size) {
 
 // ---- deterministic test data ----------------------------------------------------------
 
-inline F random_fp(std::mt19937_64& rng) {
-  for (;;) {
-    const std::uint64_t w = rng();
-    if (w < F::kModulus) return F::from_canonical(w);
-  }
-}
-inline E random_ext(std::mt19937_64& rng) {
-  const F a = random_fp(rng);
-  return {a, random_fp(rng)};
-}
-inline std::vector<F> random_small(std::mt19937_64& rng, std::size_t n, std::int64_t bound) {
-  std::uniform_int_distribution<std::int64_t> d(-bound, bound);
-  std::vector<F> v(n);
-  for (auto& x : v) x = F::from_i64(d(rng));
-  return v;
-}
+using test::random_ext;
+using test::random_fp;
+using test::random_small;
 
 // ---- verify_sum ------------------------------------------------------------------------
 
@@ -122,14 +112,7 @@ SumFixture make_sum_fixture(std::uint64_t seed, std::uint32_t n, bool with_eq) {
   fx.st.num_vars = n;
   if (with_eq)
     for (std::uint32_t i = 0; i < n; ++i) fx.st.eq_point.push_back(random_ext(rng));
-  const std::vector<E> eq = with_eq ? eq_table<E>(fx.st.eq_point) : std::vector<E>(std::size_t{1} << n, E::one());
-  E claim = E::zero();
-  for (std::size_t i = 0; i < (std::size_t{1} << n); ++i) {
-    std::array<E, G::kArity> y;
-    for (std::size_t j = 0; j < G::kArity; ++j) y[j] = E(fx.tables[j][i]);
-    claim += eq[i] * G::eval(y);
-  }
-  fx.st.claim = claim;
+  fx.st.claim = test::sum_of<G>(fx.tables, std::span<const E>(fx.st.eq_point));
   fx.st.context = {0x66, static_cast<std::uint8_t>(n)};
   std::array<std::span<const F>, G::kArity> spans;
   for (std::size_t j = 0; j < G::kArity; ++j) spans[j] = fx.tables[j];

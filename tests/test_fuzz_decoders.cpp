@@ -385,14 +385,7 @@ SumFixture<G> make_sum_fixture(std::mt19937_64& rng, std::uint32_t n, bool with_
   for (auto& t : fx.tables) t = test::random_fps(rng, std::size_t{1} << n);
   fx.st.num_vars = n;
   if (with_eq) fx.st.eq_point = test::random_exts(rng, n);
-  const std::vector<E> eq = with_eq ? eq_table<E>(fx.st.eq_point) : std::vector<E>(std::size_t{1} << n, E::one());
-  E claim = E::zero();
-  for (std::size_t i = 0; i < (std::size_t{1} << n); ++i) {
-    std::array<E, G::kArity> y;
-    for (std::size_t j = 0; j < G::kArity; ++j) y[j] = E(fx.tables[j][i]);
-    claim += eq[i] * G::eval(y);
-  }
-  fx.st.claim = claim;
+  fx.st.claim = test::sum_of<G>(fx.tables, std::span<const E>(fx.st.eq_point));
   fx.st.context = {0x5a, static_cast<std::uint8_t>(n)};
   std::array<std::span<const F>, G::kArity> spans;
   for (std::size_t j = 0; j < G::kArity; ++j) spans[j] = fx.tables[j];

@@ -16,15 +16,7 @@ namespace {
 
 template <Composition G, class In>
 E brute_sum(const std::array<std::vector<In>, G::kArity>& t, const std::vector<E>& w) {
-  const std::size_t n = t[0].size();
-  std::vector<E> eq = w.empty() ? std::vector<E>(n, E::one()) : eq_table<E>(w);
-  E acc = E::zero();
-  for (std::size_t i = 0; i < n; ++i) {
-    std::array<E, G::kArity> y;
-    for (std::size_t j = 0; j < G::kArity; ++j) y[j] = E(t[j][i]);
-    acc += eq[i] * G::eval(y);
-  }
-  return acc;
+  return test::sum_of<G>(t, std::span<const E>(w));
 }
 
 template <Composition G, class In>

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "vtensor/field/goldilocks_ext2.hpp"
+#include "vtensor/mle/eq.hpp"
+#include "vtensor/sumcheck/composition.hpp"
 
 namespace vtensor::test {
 
@@ -35,6 +39,22 @@ inline std::vector<Goldilocks> random_small(std::mt19937_64& rng, std::size_t n,
   std::vector<Goldilocks> v(n);
   for (auto& x : v) x = Goldilocks::from_i64(d(rng));
   return v;
+}
+
+// Σ_x [eq(w, x)] · g(t_1[x], …, t_k[x]) the slow, obvious way: the claim a
+// sumcheck proves. `tables[j][i]` is entry i of table j (any indexable containers).
+template <Composition G, class Tables>
+GoldilocksExt2 sum_of(const Tables& tables, std::span<const GoldilocksExt2> w) {
+  using E = GoldilocksExt2;
+  const std::size_t n = tables[0].size();
+  const std::vector<E> eq = w.empty() ? std::vector<E>(n, E::one()) : eq_table<E>(w);
+  E acc = E::zero();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::array<E, G::kArity> y;
+    for (std::size_t j = 0; j < G::kArity; ++j) y[j] = E(tables[j][i]);
+    acc += eq[i] * G::eval(y);
+  }
+  return acc;
 }
 
 }  // namespace vtensor::test

@@ -74,10 +74,11 @@ constexpr auto col_major(const S& shape) {
 template <std::size_t R>
 using RowMajorLayout = decltype(row_major(std::tuple_cat(std::array<std::int64_t, R>{})));
 
-// True when a flat layout is the compact row-major (col-major) layout of its
-// shape; modes of extent 1 may have any stride (they are never stepped).
+namespace detail {
+// Compact in the given order: strides 1, e_last, e_last·e_prev, … walking the modes
+// from the fastest (the last for row-major, the first for column-major).
 template <class S, class D>
-constexpr bool is_compact_row_major(const StridedLayout<S, D>& l) noexcept {
+constexpr bool is_compact(const StridedLayout<S, D>& l, bool row_major) noexcept {
   if constexpr (!is_flat_v<S>) {
     return false;
   } else {
@@ -86,29 +87,25 @@ constexpr bool is_compact_row_major(const StridedLayout<S, D>& l) noexcept {
     const auto st = std::apply([](const auto&... x) { return std::array<std::int64_t, n>{value_of(x)...}; },
                                l.stride());
     std::int64_t expect = 1;
-    for (std::size_t k = n; k-- > 0;) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t k = row_major ? n - 1 - i : i;
       if (e[k] != 1 && st[k] != expect) return false;
       expect *= e[k];
     }
     return true;
   }
 }
+}  // namespace detail
+
+// True when a flat layout is the compact row-major (col-major) layout of its
+// shape; modes of extent 1 may have any stride (they are never stepped).
+template <class S, class D>
+constexpr bool is_compact_row_major(const StridedLayout<S, D>& l) noexcept {
+  return detail::is_compact(l, true);
+}
 template <class S, class D>
 constexpr bool is_compact_col_major(const StridedLayout<S, D>& l) noexcept {
-  if constexpr (!is_flat_v<S>) {
-    return false;
-  } else {
-    constexpr std::size_t n = StridedLayout<S, D>::rank;
-    const auto e = l.extents();
-    const auto st = std::apply([](const auto&... x) { return std::array<std::int64_t, n>{value_of(x)...}; },
-                               l.stride());
-    std::int64_t expect = 1;
-    for (std::size_t k = 0; k < n; ++k) {
-      if (e[k] != 1 && st[k] != expect) return false;
-      expect *= e[k];
-    }
-    return true;
-  }
+  return detail::is_compact(l, false);
 }
 
 }  // namespace vtensor
