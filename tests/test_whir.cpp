@@ -32,14 +32,40 @@ bool accepts(const WhirParams& p, const WhirCommitment& c, const std::vector<E>&
 }  // namespace
 
 TEST_CASE("whir: soundness calculator and schedule") {
-  WhirParams p{24, 2, 4, 6, 100};
-  const auto s = whir_soundness(p);
-  INFO(s.describe());
-  CHECK(s.bits() >= 100.0);
-  CHECK(s.fold_bits == doctest::Approx(128 - 26).epsilon(0.01));
-  const auto sched = p.schedule();
-  REQUIRE(sched.size() == 5);  // 24 → 20 → 16 → 12 → 8 → 6
-  CHECK(sched.back().fold == 2);
+  for (unsigned n : {20u, 24u, 26u}) {
+    CAPTURE(n);
+    for (auto regime : {WhirRegime::kUniqueDecoding, WhirRegime::kJohnson, WhirRegime::kCapacity}) {
+      WhirParams p{n, 2, 4, 6, 100};
+      p.regime = regime;
+      const auto s = whir_soundness(p);
+      INFO(s.describe());
+      CHECK(s.bits() >= 100.0);
+      CHECK(s.max_pow_bits <= p.max_pow_bits);
+      CHECK(s.proven() == (regime != WhirRegime::kCapacity));
+    }
+  }
+  // Unique decoding: the folding term is |L_0|/|E|, no OOD samples, no grinding.
+  WhirParams ud{24, 2, 4, 6, 100};
+  ud.regime = WhirRegime::kUniqueDecoding;
+  const auto sched_ud = ud.schedule();
+  REQUIRE(sched_ud.size() == 5);  // 24 → 20 → 16 → 12 → 8 → 6
+  CHECK(sched_ud[0].fold_error_bits == doctest::Approx(128 - 26).epsilon(0.01));
+  CHECK(sched_ud[0].ood == 0);
+  CHECK(sched_ud.back().fold == 2);
+  // Johnson: fewer queries from the second iteration on, OOD samples, some grinding,
+  // and the rate stops at 2^-6 (the domain then shrinks with the polynomial).
+  const WhirParams jb{24, 2, 4, 6, 100};
+  const auto sched_jb = jb.schedule();
+  REQUIRE(sched_jb.size() == 5);
+  CHECK(sched_jb[1].queries < sched_ud[1].queries / 2);
+  CHECK(sched_jb[0].ood >= 1);
+  CHECK(sched_jb[3].log_domain - sched_jb[3].vars_before == 6);
+  // Grinding capped below what is needed: the calculator reports the shortfall.
+  WhirParams capped = jb;
+  capped.max_pow_bits = 2;
+  CHECK(whir_soundness(capped).bits() < 100.0);
+  // More polynomials in one batch cost bits in the μ term (covered by grinding).
+  CHECK(whir_soundness(jb, 64).bits() >= 100.0);
   CHECK(WhirParams{29, 3, 4, 6, 100}.schedule().size() > 0);
   CHECK_THROWS_AS((WhirParams{31, 2, 4, 6, 100}.schedule()), ArgumentError);
 }
