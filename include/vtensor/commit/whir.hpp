@@ -40,17 +40,21 @@
 #include <vector>
 
 #include "vtensor/commit/detail/whir_protocol.hpp"
+#include "vtensor/commit/detail/whir_random.hpp"
 
 namespace vtensor {
 
 inline constexpr std::uint32_t kWhirMagic = 0x48575456;  // "VTWH"
 
-// What the prover keeps after committing: the table and the first tree.
+// What the prover keeps after committing: the table and the first tree. In hiding
+// mode the table is the masked f̂ and every codeword row ends in a 2-element salt.
 struct WhirProverData {
   WhirParams params;
   std::vector<Goldilocks> table;
   std::vector<Goldilocks> fibers;  // codeword, fiber-major (empty when sent whole)
   MerkleTree tree;
+  unsigned row_salt = 0;                    // salt elements after each row (hiding: 2)
+  mutable std::size_t openings_done = 0;    // hiding: openings spent of params.hiding_openings
 };
 
 struct WhirCommitment {
@@ -72,11 +76,23 @@ class Whir {
     WhirProverData pd;
     pd.params = params;
     pd.table.assign(table.begin(), table.end());
-    const auto sched = params.schedule();
-    const unsigned fold = sched.empty() ? 0 : sched[0].fold;
-    pd.fibers = whir_detail::encode_fibers<Goldilocks>(table, params.num_vars + params.log_inv_rate, fold);
-    pd.tree = MerkleTree::from_rows<Goldilocks>(pd.fibers, std::size_t{1} << fold);
+    if (params.hiding_openings > 0) {  // f̂: f on y = 0, uniform random elsewhere
+      const auto mask = whir_detail::csprng_fields((std::size_t{1} << params.committed_vars()) - table.size());
+      pd.table.insert(pd.table.end(), mask.begin(), mask.end());
+    }
+    encode_and_hash(pd);
     return {WhirCommitment{pd.tree.root()}, std::move(pd)};
+  }
+
+  // Codeword rows and tree of pd.table (salted rows in hiding mode).
+  static void encode_and_hash(WhirProverData& pd) {
+    const auto sched = pd.params.schedule();
+    const unsigned fold = sched.empty() ? 0 : sched[0].fold;
+    const std::size_t width = std::size_t{1} << fold;
+    pd.fibers = whir_detail::encode_fibers<Goldilocks>(pd.table, pd.params.committed_vars() + pd.params.log_inv_rate, fold);
+    pd.row_salt = pd.params.hiding_openings > 0 ? whir_detail::kRowSalt : 0;
+    if (pd.row_salt > 0) pd.fibers = whir_detail::salt_rows(pd.fibers, width);
+    pd.tree = MerkleTree::from_rows<Goldilocks>(pd.fibers, width + pd.row_salt);
   }
 
   // Proves f(z) = v (v must be the true value; ArgumentError otherwise).
@@ -95,12 +111,14 @@ class Whir {
   // the number of points.
   static std::vector<std::uint8_t> open_many(const WhirProverData& pd, std::span<const std::vector<E>> points,
                                              std::span<const E> values, Transcript& t) {
+    if (pd.params.hiding_openings > 0) return open_hiding(pd, points, values, t);
     const WhirProverData* pds[1] = {&pd};
     const std::vector<std::vector<E>> vals{std::vector<E>(values.begin(), values.end())};
     return open_batch(pds, points, vals, t);
   }
   static void verify_many(const WhirParams& p, const WhirCommitment& c, std::span<const std::vector<E>> points,
                           std::span<const E> values, std::span<const std::uint8_t> proof, Transcript& t) {
+    if (p.hiding_openings > 0) return verify_hiding(p, c, points, values, proof, t);
     const std::vector<std::vector<E>> vals{std::vector<E>(values.begin(), values.end())};
     verify_batch(p, std::span<const WhirCommitment>(&c, 1), points, vals, proof, t);
   }
@@ -115,9 +133,19 @@ class Whir {
   static void verify_batch(const WhirParams& p, std::span<const WhirCommitment> cs,
                            std::span<const std::vector<E>> points, std::span<const std::vector<E>> values,
                            std::span<const std::uint8_t> proof, Transcript& t);
+
+ private:
+  // Hiding mode (detail/whir_hiding.hpp): a fresh random mask ĝ is committed in the
+  // proof, and f̂ and ĝ are batch-opened at (z, 0^e); everything after the first
+  // iteration is about f̂ + μĝ, a uniformly random polynomial.
+  static std::vector<std::uint8_t> open_hiding(const WhirProverData& pd, std::span<const std::vector<E>> points,
+                                               std::span<const E> values, Transcript& t);
+  static void verify_hiding(const WhirParams& p, const WhirCommitment& c, std::span<const std::vector<E>> points,
+                            std::span<const E> values, std::span<const std::uint8_t> proof, Transcript& t);
 };
 
 }  // namespace vtensor
 
+#include "vtensor/commit/detail/whir_hiding.hpp"
 #include "vtensor/commit/detail/whir_prover.hpp"
 #include "vtensor/commit/detail/whir_verifier.hpp"

@@ -69,6 +69,7 @@ struct WhirParams {
   WhirRegime regime = WhirRegime::kJohnson;
   unsigned max_log_inv_rate = 6;    // R_max: later domains keep the rate ≥ 2^-R_max
   unsigned max_pow_bits = 20;       // grinding allowed before one challenge
+  unsigned hiding_openings = 0;     // > 0: hiding (zero-knowledge) commitment, this many openings
 
   // One folding iteration.
   struct Iteration {
@@ -89,8 +90,17 @@ struct WhirParams {
     double query_bits() const { return opens_all() ? 1e9 : queries * -std::log2(1.0 - delta); }
   };
 
-  // Derived schedule; empty when num_vars ≤ final_vars (the table is sent whole).
+  // Derived schedule of the committed polynomial; empty when it has ≤ final_vars
+  // variables (the table is sent whole; never in hiding mode).
   std::vector<Iteration> schedule() const;
+
+  // Hiding mode commits f̂(x, y) = f(x) for y = 0 and uniform random for y ≠ 0,
+  // y ∈ {0,1}^e: e = mask_vars() extra (highest) variables, the fewest with
+  // (2^e − 1)·2^n ≥ hiding_openings · (t_0 2^{k_0} + s_0) (every codeword symbol or
+  // OOD value of f̂ an opening reveals is then masked; docs/commitment.md) and
+  // n + e > final_vars. 0 when not hiding.
+  unsigned mask_vars() const;
+  unsigned committed_vars() const { return num_vars + mask_vars(); }
 
   // Grinding bits before the polynomial-batching challenge μ for P polynomials.
   unsigned batch_pow_bits(std::size_t num_polys) const;
@@ -100,6 +110,7 @@ struct WhirParams {
   void validate() const {
     if (num_vars + log_inv_rate > Goldilocks::kTwoAdicity)
       throw ArgumentError("WhirParams: 2^(num_vars + log_inv_rate) exceeds the 2-adicity 2^32 of Goldilocks");
+    if (hiding_openings > (1u << 16)) throw ArgumentError("WhirParams: hiding_openings must be ≤ 2^16");
     if (log_inv_rate < 1 || log_inv_rate > 8) throw ArgumentError("WhirParams: log_inv_rate must be in [1, 8]");
     if (folding_factor < 1 || folding_factor > 8) throw ArgumentError("WhirParams: folding_factor must be in [1, 8]");
     if (final_vars > 16) throw ArgumentError("WhirParams: final_vars must be ≤ 16");
@@ -109,11 +120,11 @@ struct WhirParams {
     if (max_pow_bits > 40) throw ArgumentError("WhirParams: max_pow_bits must be ≤ 40");
   }
 
-  // Bytes absorbed into the transcript (and echoed in the proof header): eight u32.
+  // Bytes absorbed into the transcript (and echoed in the proof header): nine u32.
   std::vector<std::uint8_t> encode() const {
     std::vector<std::uint8_t> b;
     for (unsigned v : {num_vars, log_inv_rate, folding_factor, final_vars, security_bits,
-                       static_cast<unsigned>(regime), max_log_inv_rate, max_pow_bits})
+                       static_cast<unsigned>(regime), max_log_inv_rate, max_pow_bits, hiding_openings})
       for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
     return b;
   }
@@ -186,10 +197,39 @@ inline double claims_bits(const WhirParams::Iteration& first, std::size_t num_cl
 
 }  // namespace whir_detail
 
+namespace whir_detail {
+inline std::vector<WhirParams::Iteration> schedule_for(const WhirParams& p, unsigned n);
+}
+
 inline std::vector<WhirParams::Iteration> WhirParams::schedule() const {
-  using namespace whir_detail;
+  return whir_detail::schedule_for(*this, committed_vars());
+}
+
+inline unsigned WhirParams::mask_vars() const {
   validate();
+  if (hiding_openings == 0) return 0;
+  for (unsigned e = 1; e <= 24 && num_vars + e + log_inv_rate <= Goldilocks::kTwoAdicity; ++e) {
+    if (num_vars + e <= final_vars) continue;
+    const auto sched = whir_detail::schedule_for(*this, num_vars + e);
+    const double revealed = static_cast<double>(hiding_openings) *
+                            (std::ldexp(static_cast<double>(sched[0].queries), static_cast<int>(sched[0].fold)) +
+                             sched[0].ood);
+    if (!sched[0].opens_all() && std::ldexp(std::exp2(e) - 1.0, static_cast<int>(num_vars)) >= revealed) return e;
+  }
+  throw ArgumentError("WhirParams: no mask size hides " + std::to_string(hiding_openings) + " openings");
+}
+
+inline std::vector<WhirParams::Iteration> whir_detail::schedule_for(const WhirParams& p, unsigned num_vars) {
+  using namespace whir_detail;
+  p.validate();
+  if (num_vars + p.log_inv_rate > Goldilocks::kTwoAdicity)
+    throw ArgumentError("WhirParams: the committed polynomial's codeword exceeds 2^32 points");
+  const unsigned log_inv_rate = p.log_inv_rate, folding_factor = p.folding_factor, final_vars = p.final_vars;
+  const unsigned security_bits = p.security_bits, max_pow_bits = p.max_pow_bits;
+  const unsigned max_log_inv_rate = p.max_log_inv_rate;
+  const WhirRegime regime = p.regime;
   const double le = log_ext_field();
+  using Iteration = WhirParams::Iteration;
   std::vector<Iteration> out;
   unsigned n = num_vars, log_l = num_vars + log_inv_rate;
   const unsigned r_cap = std::max(log_inv_rate, max_log_inv_rate);

@@ -163,7 +163,7 @@ void check_claims(const WhirParams& p, std::size_t num_polys, std::span<const st
   for (const auto& row : values)
     if (row.size() != points.size()) fail("points and values differ in number");
   for (const auto& z : points)
-    if (z.size() != p.num_vars) fail("a point has the wrong number of coordinates");
+    if (z.size() != p.committed_vars()) fail("a point has the wrong number of coordinates");
 }
 
 // The statement: parameters, every root, every point and value. Sealed here.

@@ -46,6 +46,7 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
   std::vector<Digest> roots;
   for (const auto* pd : pds) {
     if (pd->params.encode() != p.encode()) throw ArgumentError("whir open: the polynomials' parameters differ");
+    if (pd->row_salt != (p.hiding_openings > 0 ? kRowSalt : 0u)) throw ArgumentError("whir open: inconsistent prover data");
     roots.push_back(pd->tree.root());
   }
   bind_statement(t, p, roots, points, values);
@@ -86,7 +87,7 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
   }
   pow_prove(t, w, p.claims_pow_bits(m));
   const auto beta = powers(t.challenge_ext("whir/beta"), m + s0);
-  std::vector<E> weight = eq_combination(points, std::span<const E>(beta.data(), m), p.num_vars);
+  std::vector<E> weight = eq_combination(points, std::span<const E>(beta.data(), m), p.committed_vars());
   add_point_weights(weight, ood_pts, std::span<const E>(beta.data() + m, s0));
   E sigma = E::zero();
   for (std::size_t l = 0; l < m; ++l) sigma += beta[l] * claim[l];
@@ -133,7 +134,8 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
     const std::size_t width = std::size_t{1} << it.fold;
     if (i == 0) {
       for (const auto* pd : pds) {
-        for (auto j : idx) w.fields<Goldilocks>(std::span<const Goldilocks>(pd->fibers.data() + j * width, width));
+        const std::size_t row = width + pd->row_salt;
+        for (auto j : idx) w.fields<Goldilocks>(std::span<const Goldilocks>(pd->fibers.data() + j * row, row));
         pd->tree.open_multi(idx).encode(w);
       }
     } else {

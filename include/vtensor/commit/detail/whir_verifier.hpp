@@ -24,10 +24,10 @@ inline void Whir::verify_batch(const WhirParams& p, std::span<const WhirCommitme
   const auto sched = p.schedule();
   if (sched.empty()) {
     std::vector<std::vector<Goldilocks>> tables;
-    for (std::size_t j = 0; j < np; ++j) tables.push_back(r.fields<Goldilocks>(std::size_t{1} << p.num_vars, "table entry"));
+    for (std::size_t j = 0; j < np; ++j) tables.push_back(r.fields<Goldilocks>(std::size_t{1} << p.committed_vars(), "table entry"));
     r.finish();
     for (std::size_t j = 0; j < np; ++j) {
-      const auto fib = encode_fibers<Goldilocks>(tables[j], p.num_vars + p.log_inv_rate, 0);
+      const auto fib = encode_fibers<Goldilocks>(tables[j], p.committed_vars() + p.log_inv_rate, 0);
       if (MerkleTree::from_rows<Goldilocks>(fib, 1).root() != roots[j])
         throw VerifyError("whir: a sent table does not match its commitment");
       for (std::size_t l = 0; l < m; ++l)
@@ -53,7 +53,7 @@ inline void Whir::verify_batch(const WhirParams& p, std::span<const WhirCommitme
     return std::pair{pts, ans};
   };
   // 0. OOD answers of every f_j; μ; β.
-  auto [ood_pts, ood_ans] = read_ood(sched[0].ood, p.num_vars, np);
+  auto [ood_pts, ood_ans] = read_ood(sched[0].ood, p.committed_vars(), np);
   std::vector<E> mu{E::one()};
   if (np > 1) {
     pow_verify(t, r, p.batch_pow_bits(np));
@@ -116,8 +116,9 @@ inline void Whir::verify_batch(const WhirParams& p, std::span<const WhirCommitme
       std::vector<std::vector<E>> combined(idx.size(), std::vector<E>(width, E::zero()));
       for (std::size_t j = 0; j < np; ++j) {
         std::vector<Digest> leaf_hashes;
+        const std::size_t salt = p.hiding_openings > 0 ? kRowSalt : 0;
         for (std::size_t q = 0; q < idx.size(); ++q) {
-          const auto vals = r.fields<Goldilocks>(width, "whir leaf value");
+          const auto vals = r.fields<Goldilocks>(width + salt, "whir leaf value");
           leaf_hashes.push_back(merkle_row_hash<Goldilocks>(vals));
           for (std::size_t s = 0; s < width; ++s) combined[q][s] += mu[j] * vals[s];
         }
