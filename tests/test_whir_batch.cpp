@@ -6,6 +6,7 @@
 
 #include "test_util.hpp"
 #include "vtensor/commit/whir.hpp"
+#include "vtensor/layout/compact.hpp"
 
 using namespace vtensor;
 using E = GoldilocksExt2;
@@ -176,4 +177,32 @@ TEST_CASE("whir: a prover whose OOD answer is wrong is caught") {
   const std::size_t at = 8 + 32;
   proof[at] ^= 0x01;
   CHECK_FALSE(accepts(b, proof));
+}
+
+TEST_CASE("whir: committing a tensor view commits its padded hypercube table") {
+  std::mt19937_64 rng(44);
+  const auto layout = row_major(make_shape(std::int64_t{3}, std::int64_t{5}));
+  const auto data = test::random_fps(rng, 15);
+  const auto view = make_view(data.data(), layout);
+  const auto padded = pad_to_hypercube(view);
+  REQUIRE(padded.size() == 32);  // 4 × 8: two row variables, three column variables
+  WhirParams p;
+  p.num_vars = 5;
+  p.final_vars = 2;
+  p.folding_factor = 2;
+  p.security_bits = 40;
+  const auto [com, pd] = Whir::commit(p, view);
+  CHECK(com.root == Whir::commit(p, std::span<const F>(padded)).first.root);
+  // Entry (i, j) of the matrix is the MLE at the Boolean point (bits of j, bits of i).
+  std::vector<E> z;
+  for (unsigned b = 0; b < 3; ++b) z.push_back(E::from_u64((4 >> b) & 1));  // j = 4
+  for (unsigned b = 0; b < 2; ++b) z.push_back(E::from_u64((2 >> b) & 1));  // i = 2
+  const E v(data[2 * 5 + 4]);
+  Transcript tp = fresh();
+  const auto proof = Whir::open(pd, z, v, tp);
+  Transcript tv = fresh();
+  CHECK_NOTHROW(Whir::verify(p, com, z, v, proof, tv));
+  WhirParams wrong = p;
+  wrong.num_vars = 6;
+  CHECK_THROWS_AS(Whir::commit(wrong, view), ArgumentError);
 }

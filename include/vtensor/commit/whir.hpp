@@ -41,6 +41,8 @@
 
 #include "vtensor/commit/detail/whir_protocol.hpp"
 #include "vtensor/commit/detail/whir_random.hpp"
+#include "vtensor/layout/hypercube.hpp"
+#include "vtensor/tensor/tensor_view.hpp"
 
 namespace vtensor {
 
@@ -82,6 +84,15 @@ class Whir {
     }
     encode_and_hash(pd);
     return {WhirCommitment{pd.tree.root()}, std::move(pd)};
+  }
+
+  // Commits a tensor view's MLE: its padded hypercube table (docs/layout.md: the
+  // last dimension owns the lowest variables, padding is zero). params.num_vars must
+  // be the view's number of variables (HypercubeMap::of(view.layout()).num_vars()).
+  template <class T, Layout L>
+  static std::pair<WhirCommitment, WhirProverData> commit(const WhirParams& params, const TensorView<T, L>& view) {
+    const auto table = pad_to_hypercube(view);
+    return commit(params, std::span<const Goldilocks>(table.data(), table.size()));
   }
 
   // Codeword rows and tree of pd.table (salted rows in hiding mode).

@@ -17,6 +17,39 @@ inline void add_point_weights(std::vector<E>& w, std::span<const std::vector<E>>
   }
 }
 
+// f~(p) at a few points in one pass over the table, without a 2^{n-1} scratch table:
+// f~(p) = Σ_hi eq(p_hi, hi) · Σ_lo eq(p_lo, lo) f[hi·2^L + lo], the inner sums lazy.
+template <class T>
+std::vector<E> evaluate_points(std::span<const T> table, std::span<const std::vector<E>> pts) {
+  const std::size_t np = pts.size();
+  if (np == 0) return {};
+  const unsigned n = log2_exact(table.size());
+  const unsigned lo_bits = n / 2;
+  const std::size_t nlo = std::size_t{1} << lo_bits, nhi = table.size() >> lo_bits;
+  std::vector<std::vector<E>> lo(np), hi(np);
+  for (std::size_t j = 0; j < np; ++j) {
+    lo[j] = eq_table<E>(std::span<const E>(pts[j].data(), lo_bits));
+    hi[j] = eq_table<E>(std::span<const E>(pts[j].data() + lo_bits, n - lo_bits));
+  }
+  const int nt = detail::max_threads();
+  std::vector<std::vector<E>> part(static_cast<std::size_t>(nt), std::vector<E>(np, E::zero()));
+  detail::parallel_chunks(nhi, 1, [&](std::size_t hb, std::size_t he, int tid) {
+    for (std::size_t bh = hb; bh < he; ++bh) {
+      const T* row = table.data() + bh * nlo;
+      for (std::size_t j = 0; j < np; ++j) {
+        LazyExtSum acc;
+        const E* l = lo[j].data();
+        for (std::size_t bl = 0; bl < nlo; ++bl) acc.add_product(l[bl], row[bl]);
+        part[static_cast<std::size_t>(tid)][j] += hi[j][bh] * acc.reduce();
+      }
+    }
+  });
+  std::vector<E> out(np, E::zero());
+  for (const auto& pt : part)
+    for (std::size_t j = 0; j < np; ++j) out[j] += pt[j];
+  return out;
+}
+
 // Sends f(pow(ζ)) for s fresh OOD points ζ; returns the points pow(ζ) and answers.
 template <class T>
 std::pair<std::vector<std::vector<E>>, std::vector<E>> ood_prove(Transcript& t, ByteWriter& w, unsigned s,
@@ -26,8 +59,10 @@ std::pair<std::vector<std::vector<E>>, std::vector<E>> ood_prove(Transcript& t, 
   if (s == 0) return {pts, answers};
   const unsigned n = log2_exact(tables[0].size());
   for (const E& zeta : t.challenge_exts("whir/ood", s)) pts.push_back(pow_point_ext(zeta, n));
-  for (const auto& table : tables)
-    for (const auto& pt : pts) answers.push_back(mle_evaluate<E, T>(table, pt));
+  for (const auto& table : tables) {
+    const auto a = evaluate_points<T>(table, pts);
+    answers.insert(answers.end(), a.begin(), a.end());
+  }
   w.fields<E>(answers);
   t.absorb_fields<E>("whir/ood_answers", answers);
   return {pts, answers};
@@ -87,8 +122,9 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
   }
   pow_prove(t, w, p.claims_pow_bits(m));
   const auto beta = powers(t.challenge_ext("whir/beta"), m + s0);
-  std::vector<E> weight = eq_combination(points, std::span<const E>(beta.data(), m), p.committed_vars());
-  add_point_weights(weight, ood_pts, std::span<const E>(beta.data() + m, s0));
+  std::vector<std::vector<E>> all_pts(points.begin(), points.end());
+  all_pts.insert(all_pts.end(), ood_pts.begin(), ood_pts.end());
+  std::vector<E> weight = eq_combination(all_pts, beta, p.committed_vars());
   E sigma = E::zero();
   for (std::size_t l = 0; l < m; ++l) sigma += beta[l] * claim[l];
   for (std::size_t s = 0; s < s0; ++s) sigma += beta[m + s] * ood_val[s];
