@@ -90,19 +90,25 @@ Bytes mutate(std::mt19937_64& rng, Bytes b) {
 
 TEST_CASE("fuzz: WHIR verify_many rejects random and mutated proofs cleanly") {
   std::mt19937_64 rng(0x5748);
+  WhirParams ground{9, 1, 2, 3, 118};  // OOD answers and grinding nonces in the proof
+  ground.max_pow_bits = 6;
+  WhirParams hiding{5, 2, 4, 6, 16};  // a mask root and values before the inner proof
+  hiding.hiding_openings = 1;
   const Subject subjects[] = {make_subject(rng, WhirParams{7, 1, 3, 2, 16}, 1),
                               make_subject(rng, WhirParams{8, 2, 4, 2, 12}, 3),
-                              make_subject(rng, WhirParams{4, 1, 4, 6, 16}, 2)};  // small: the table travels
+                              make_subject(rng, WhirParams{4, 1, 4, 6, 16}, 2),  // small: the table travels
+                              make_subject(rng, ground, 2), make_subject(rng, hiding, 1)};
+  constexpr int kSubjects = 5;
   for (const auto& s : subjects) REQUIRE(run(s, s.proof) == 1);
   std::size_t accepted = 0;
-  for (int iter = 0; iter < 3000; ++iter) {
-    const Subject& s = subjects[iter % 3];
+  for (int iter = 0; iter < 4000; ++iter) {
+    const Subject& s = subjects[iter % kSubjects];
     Bytes in;
-    if (iter % 5 == 0) {  // random bytes, half behind the valid 28-byte header
+    if (iter % 5 == 0) {  // random bytes, half behind the valid 44-byte header and parameters
       in.resize(rng() % 2048);
       for (auto& x : in) x = static_cast<std::uint8_t>(rng());
-      if (iter % 10 == 0 && s.proof.size() >= 28 && in.size() >= 28)
-        std::copy(s.proof.begin(), s.proof.begin() + 28, in.begin());
+      if (iter % 10 == 0 && s.proof.size() >= 44 && in.size() >= 44)
+        std::copy(s.proof.begin(), s.proof.begin() + 44, in.begin());
     } else {
       in = mutate(rng, s.proof);
     }
@@ -111,5 +117,5 @@ TEST_CASE("fuzz: WHIR verify_many rejects random and mutated proofs cleanly") {
       CHECK_MESSAGE(in == s.proof, "a mutated WHIR proof was accepted");
     }
   }
-  CHECK(accepted < 3000);
+  CHECK(accepted < 4000);
 }
