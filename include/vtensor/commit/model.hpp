@@ -28,6 +28,11 @@
 //
 // Opening: materialize() rebuilds WhirProverData with T in memory (2^n entries) and the
 // codeword read back from the file; a streamed opening is future work.
+//
+// One polynomial needs n + R ≤ 32 (the 2-adicity of Goldilocks). Larger models are cut
+// into aligned parts of 2^{n_part} entries, each committed with this same streamed
+// commit and opened together with Whir::open_batch: commit/model_parts.hpp (included
+// at the end of this header).
 #pragma once
 
 #include <algorithm>
@@ -62,6 +67,9 @@ struct ModelCommitOptions {
   unsigned chunk_log = 24;                         // requested c (2^c entries per chunk)
   std::filesystem::path dir;                       // scratch and codeword files; empty: the system temp dir
   std::size_t block_entries = std::size_t{1} << 22;  // phase-2 working set, in values (B·2^m)
+  // commit_model_parts only (commit/model_parts.hpp): a part has at most this many
+  // variables; 0 (the default) or anything above 32 − R means 32 − R (the 2-adicity).
+  unsigned max_part_vars = 0;
 };
 
 // c = min(requested, n − k0), k0 = params.schedule()[0].fold; c = n when the schedule is
@@ -81,13 +89,145 @@ inline std::vector<Goldilocks> model_to_whir_table(std::span<const Goldilocks> m
   return t;
 }
 
-// What a verifier must know besides the root: the layout (by digest) and c. Absorb
-// before Whir::open / Whir::verify (which then seal the statement).
-inline void bind_model(Transcript& t, const ModelLayout& layout, unsigned chunk_log) {
+// What a verifier must know besides the roots: the layout (by digest), c, and how M is
+// cut into parts: part_vars = n_part and the number of parts 2^{n − n_part} (n_part = n
+// for a one-polynomial commitment, the three-argument form). Absorb before Whir::open /
+// Whir::verify (which then seal the statement); open_model / verify_model
+// (commit/model_parts.hpp) call it themselves.
+inline void bind_model(Transcript& t, const ModelLayout& layout, unsigned chunk_log, unsigned part_vars) {
+  if (part_vars > layout.num_vars())
+    throw ArgumentError("bind_model: part_vars = " + std::to_string(part_vars) + " exceeds n = " +
+                        std::to_string(layout.num_vars()));
   const Digest d = layout.digest();
   t.absorb("model/layout", std::span<const std::uint8_t>(d.data(), Digest::kSize));
   t.absorb_u64("model/chunk_log", chunk_log);
+  t.absorb_u64("model/part_vars", part_vars);
+  t.absorb_u64("model/parts", std::uint64_t{1} << (layout.num_vars() - part_vars));
 }
+inline void bind_model(Transcript& t, const ModelLayout& layout, unsigned chunk_log) {
+  bind_model(t, layout, chunk_log, layout.num_vars());
+}
+
+namespace model_detail {
+
+// WhirProverData of one committed table: table = T (m rotated by c), fibers read back
+// from the codeword file, and their tree, whose root must equal `root` (DecodeError
+// otherwise: a damaged file).
+inline WhirProverData materialize_table(const WhirParams& params, std::span<const Goldilocks> m, unsigned c,
+                                        const std::filesystem::path& codeword, const Digest& root) {
+  if (codeword.empty()) throw ArgumentError("model materialize: the codeword file was released");
+  WhirProverData pd;
+  pd.params = params;
+  pd.table = model_to_whir_table(m, c);
+  const auto sched = params.schedule();
+  const unsigned k0 = sched.empty() ? 0 : sched[0].fold;
+  const std::uint64_t total = std::uint64_t{1} << (params.num_vars + params.log_inv_rate);
+  File f(codeword, O_RDONLY);
+  if (f.size() != total * 8)
+    throw DecodeError("model codeword file '" + f.path() + "' has " + std::to_string(f.size()) + " bytes, expected " +
+                      std::to_string(total * 8));
+  pd.fibers.resize(total);
+  f.pread_all(pd.fibers.data(), total * 8, 0);
+  pd.tree = MerkleTree::from_rows<Goldilocks>(pd.fibers, std::size_t{1} << k0);
+  if (pd.tree.root() != root) throw DecodeError("model codeword file '" + f.path() + "' does not match the committed root");
+  return pd;
+}
+
+// The streamed commit of one table M' of 2^{params.num_vars} entries (see the top):
+// read_table(off, dst) fills dst with M'[off, off + dst.size()) and is called from a
+// helper thread, one call at a time. The WHIR table is M' rotated by c
+// (c = model_chunk_log(params, ·)); the codeword is written to cw, the scratch file
+// goes to dir; returns the root. params must be valid, not hiding.
+template <class Read>
+Digest commit_streamed(const WhirParams& params, Read&& read_table, unsigned c, const std::filesystem::path& dir,
+                       std::size_t block_entries, const File& cw) {
+  const unsigned n = params.num_vars, R = params.log_inv_rate, m = n - c;
+  const auto sched = params.schedule();
+  if (sched.empty()) {  // small: in memory, T = M'
+    std::vector<Goldilocks> table(std::size_t{1} << n);
+    read_table(std::uint64_t{0}, std::span<Goldilocks>(table));
+    const auto [com, pd] = Whir::commit(params, table);
+    cw.pwrite_all(pd.fibers.data(), pd.fibers.size() * 8, 0);
+    return com.root;
+  }
+  const unsigned k0 = sched[0].fold;
+  const std::size_t chunk = std::size_t{1} << c, L = std::size_t{1} << (c + R), H = std::size_t{1} << m;
+
+  // Phase 1: groups of G chunks (G·2^{c+R} ≈ 2^20 values when chunks are small). The
+  // read of group g+1 and the write of group g−1 run beside the encoding of group g.
+  auto [scratch, scratch_path] = create_unique(dir, "vtensor-model-scratch");
+  {
+    const std::size_t G = std::clamp<std::size_t>((std::size_t{1} << 20) >> (c + R), 1, H), groups = H / G;
+    std::vector<Goldilocks> msg[2] = {std::vector<Goldilocks>(G * chunk), std::vector<Goldilocks>(G * chunk)};
+    std::vector<Goldilocks> code[2] = {std::vector<Goldilocks>(G == 1 ? L : 0), std::vector<Goldilocks>(G == 1 ? L : 0)};
+    Background reading, writing;  // after the buffers: joined before they die
+    auto read = [&](std::size_t g) {
+      read_table(static_cast<std::uint64_t>(g * G) << c, std::span<Goldilocks>(msg[g % 2]));
+    };
+    reading.start([&, g = std::size_t{0}] { read(g); });
+    for (std::size_t g = 0; g < groups; ++g) {
+      reading.wait();
+      if (g + 1 < groups) reading.start([&, g] { read(g + 1); });
+      std::vector<Goldilocks>& in = msg[g % 2];
+      if (G == 1) {
+        mle_evals_to_coeffs<Goldilocks>(in);
+        rs_encode_into<Goldilocks>(in, R, code[g % 2]);  // its last write (group g − 2) is done
+      } else {
+        detail::parallel_chunks(G, 1, [&](std::size_t lo, std::size_t hi, int) {
+          for (std::size_t k = lo; k < hi; ++k) mle_evals_to_coeffs<Goldilocks>(std::span<Goldilocks>(in).subspan(k * chunk, chunk));
+        });
+        code[g % 2] = rs_encode_rows<Goldilocks>(in, chunk, R);
+      }
+      // start() waits for the write of group g − 1 first
+      writing.start([&, g] { scratch.pwrite_all(code[g % 2].data(), G * L * 8, g * G * L * 8); });
+    }
+    writing.wait();
+  }
+
+  // Phase 2: blocks of B consecutive y; the read of block b+1 and the write of block
+  // b−1 run beside the transform and hashing of block b.
+  const std::size_t K = std::size_t{1} << k0, T = H >> k0;
+  const std::size_t B = std::clamp<std::size_t>(std::bit_floor(std::max<std::size_t>(block_entries >> m, 1)), 1, L);
+  const std::size_t blocks = L / B;
+  const Goldilocks omega = Goldilocks::root_of_unity(n + R);
+  detail::UninitArray<Goldilocks> in[2] = {detail::make_uninit_array<Goldilocks>(H * B),
+                                           detail::make_uninit_array<Goldilocks>(H * B)};
+  detail::UninitArray<Goldilocks> rows[2] = {detail::make_uninit_array<Goldilocks>(H * B),
+                                             detail::make_uninit_array<Goldilocks>(H * B)};
+  auto tr = detail::make_uninit_array<Goldilocks>(H * B);
+  // Each t's B rows are cut into P subtrees so that T·P tasks keep the threads busy.
+  std::size_t P = 1;
+  while (P < B && T * P < 4 * static_cast<std::size_t>(detail::max_threads())) P *= 2;
+  std::vector<Digest> parts(T * P);
+  std::vector<StreamingMerkle> trees(T, StreamingMerkle(log2_exact(blocks)));
+  Background reading, writing;
+  auto read = [&](std::size_t b) {
+    for (std::size_t h = 0; h < H; ++h) scratch.pread_all(&in[b % 2][h * B], B * 8, (h * L + b * B) * 8);
+  };
+  reading.start([&] { read(0); });
+  for (std::size_t b = 0; b < blocks; ++b) {
+    reading.wait();
+    if (b + 1 < blocks) reading.start([&, b] { read(b + 1); });
+    Goldilocks* r = rows[b % 2].get();  // its last write (block b − 2) is done
+    block_to_fibers(in[b % 2].get(), tr.get(), r, m, k0, B, b * B, omega);
+    writing.start([&, b, r] {  // waits for the write of block b − 1 first
+      for (std::size_t t = 0; t < T; ++t) cw.pwrite_all(r + t * B * K, B * K * 8, (t * L + b * B) * K * 8);
+      for (std::size_t h = 0; h < H; ++h) scratch.punch_hole((h * L + b * B) * 8, B * 8);
+    });
+    subtree_roots(r, K, B / P, T * P, parts.data());
+    for (std::size_t t = 0; t < T; ++t) {
+      StreamingMerkle block(log2_exact(P));
+      for (std::size_t p = 0; p < P; ++p) block.push(parts[t * P + p]);
+      trees[t].push(block.root());
+    }
+  }
+  writing.wait();
+  StreamingMerkle top(log2_exact(T));
+  for (const auto& tree : trees) top.push(tree.root());
+  return top.root();
+}
+
+}  // namespace model_detail
 
 // The prover's side of a model commitment. Owns the codeword file (fiber rows of
 // 2^{k0} canonical little-endian u64 values, row j at byte j·2^{k0}·8): it is removed
@@ -111,22 +251,7 @@ class ModelProverData {
   WhirProverData materialize(ModelSource& source) const {
     if (codeword_.path().empty()) throw ArgumentError("model materialize: the codeword file was released");
     if (!(source.layout() == layout_)) throw ArgumentError("model materialize: the source has another layout");
-    WhirProverData pd;
-    pd.params = params_;
-    pd.table = model_to_whir_table(read_model_table(source), c_);
-    const auto sched = params_.schedule();
-    const unsigned k0 = sched.empty() ? 0 : sched[0].fold;
-    const std::uint64_t total = std::uint64_t{1} << (params_.num_vars + params_.log_inv_rate);
-    model_detail::File f(codeword_.path(), O_RDONLY);
-    if (f.size() != total * 8)
-      throw DecodeError("model codeword file '" + f.path() + "' has " + std::to_string(f.size()) + " bytes, expected " +
-                        std::to_string(total * 8));
-    pd.fibers.resize(total);
-    f.pread_all(pd.fibers.data(), total * 8, 0);
-    pd.tree = MerkleTree::from_rows<Goldilocks>(pd.fibers, std::size_t{1} << k0);
-    if (pd.tree.root() != root_)
-      throw DecodeError("model codeword file '" + f.path() + "' does not match the committed root");
-    return pd;
+    return model_detail::materialize_table(params_, read_model_table(source), c_, codeword_.path(), root_);
   }
 
  private:
@@ -156,89 +281,13 @@ inline ModelProverData commit_model(const WhirParams& params, ModelSource& sourc
   out.c_ = model_chunk_log(params, opt.chunk_log);
   auto [cw, cw_path] = model_detail::create_unique(dir, "vtensor-model-codeword");
   out.codeword_ = std::move(cw_path);
-
-  const unsigned n = params.num_vars, R = params.log_inv_rate, c = out.c_, m = n - c;
-  const auto sched = params.schedule();
-  if (sched.empty()) {  // small: in memory, T = M
-    const auto [com, pd] = Whir::commit(params, read_model_table(source));
-    cw.pwrite_all(pd.fibers.data(), pd.fibers.size() * 8, 0);
-    out.root_ = com.root;
-    return out;
-  }
-  const unsigned k0 = sched[0].fold;
-  const std::size_t chunk = std::size_t{1} << c, L = std::size_t{1} << (c + R), H = std::size_t{1} << m;
-
-  // Phase 1: groups of G chunks (G·2^{c+R} ≈ 2^20 values when chunks are small). The
-  // read of group g+1 and the write of group g−1 run beside the encoding of group g.
-  auto [scratch, scratch_path] = model_detail::create_unique(dir, "vtensor-model-scratch");
-  {
-    const std::size_t G = std::clamp<std::size_t>((std::size_t{1} << 20) >> (c + R), 1, H), groups = H / G;
-    std::vector<Goldilocks> msg[2] = {std::vector<Goldilocks>(G * chunk), std::vector<Goldilocks>(G * chunk)};
-    std::vector<Goldilocks> code[2] = {std::vector<Goldilocks>(G == 1 ? L : 0), std::vector<Goldilocks>(G == 1 ? L : 0)};
-    model_detail::Background reading, writing;  // after the buffers: joined before they die
-    auto read = [&](std::size_t g) { source.read(static_cast<std::uint64_t>(g * G) << c, msg[g % 2]); };
-    reading.start([&, g = std::size_t{0}] { read(g); });
-    for (std::size_t g = 0; g < groups; ++g) {
-      reading.wait();
-      if (g + 1 < groups) reading.start([&, g] { read(g + 1); });
-      std::vector<Goldilocks>& in = msg[g % 2];
-      if (G == 1) {
-        mle_evals_to_coeffs<Goldilocks>(in);
-        rs_encode_into<Goldilocks>(in, R, code[g % 2]);  // its last write (group g − 2) is done
-      } else {
-        detail::parallel_chunks(G, 1, [&](std::size_t lo, std::size_t hi, int) {
-          for (std::size_t k = lo; k < hi; ++k) mle_evals_to_coeffs<Goldilocks>(std::span<Goldilocks>(in).subspan(k * chunk, chunk));
-        });
-        code[g % 2] = rs_encode_rows<Goldilocks>(in, chunk, R);
-      }
-      // start() waits for the write of group g − 1 first
-      writing.start([&, g] { scratch.pwrite_all(code[g % 2].data(), G * L * 8, g * G * L * 8); });
-    }
-    writing.wait();
-  }
-
-  // Phase 2: blocks of B consecutive y; the read of block b+1 and the write of block
-  // b−1 run beside the transform and hashing of block b.
-  const std::size_t K = std::size_t{1} << k0, T = H >> k0;
-  const std::size_t B = std::clamp<std::size_t>(std::bit_floor(std::max<std::size_t>(opt.block_entries >> m, 1)), 1, L);
-  const std::size_t blocks = L / B;
-  const Goldilocks omega = Goldilocks::root_of_unity(n + R);
-  detail::UninitArray<Goldilocks> in[2] = {detail::make_uninit_array<Goldilocks>(H * B),
-                                           detail::make_uninit_array<Goldilocks>(H * B)};
-  detail::UninitArray<Goldilocks> rows[2] = {detail::make_uninit_array<Goldilocks>(H * B),
-                                             detail::make_uninit_array<Goldilocks>(H * B)};
-  auto tr = detail::make_uninit_array<Goldilocks>(H * B);
-  // Each t's B rows are cut into P subtrees so that T·P tasks keep the threads busy.
-  std::size_t P = 1;
-  while (P < B && T * P < 4 * static_cast<std::size_t>(detail::max_threads())) P *= 2;
-  std::vector<Digest> parts(T * P);
-  std::vector<model_detail::StreamingMerkle> trees(T, model_detail::StreamingMerkle(log2_exact(blocks)));
-  model_detail::Background reading, writing;
-  auto read = [&](std::size_t b) {
-    for (std::size_t h = 0; h < H; ++h) scratch.pread_all(&in[b % 2][h * B], B * 8, (h * L + b * B) * 8);
-  };
-  reading.start([&] { read(0); });
-  for (std::size_t b = 0; b < blocks; ++b) {
-    reading.wait();
-    if (b + 1 < blocks) reading.start([&, b] { read(b + 1); });
-    Goldilocks* r = rows[b % 2].get();  // its last write (block b − 2) is done
-    model_detail::block_to_fibers(in[b % 2].get(), tr.get(), r, m, k0, B, b * B, omega);
-    writing.start([&, b, r] {  // waits for the write of block b − 1 first
-      for (std::size_t t = 0; t < T; ++t) cw.pwrite_all(r + t * B * K, B * K * 8, (t * L + b * B) * K * 8);
-      for (std::size_t h = 0; h < H; ++h) scratch.punch_hole((h * L + b * B) * 8, B * 8);
-    });
-    model_detail::subtree_roots(r, K, B / P, T * P, parts.data());
-    for (std::size_t t = 0; t < T; ++t) {
-      model_detail::StreamingMerkle block(log2_exact(P));
-      for (std::size_t p = 0; p < P; ++p) block.push(parts[t * P + p]);
-      trees[t].push(block.root());
-    }
-  }
-  writing.wait();
-  model_detail::StreamingMerkle top(log2_exact(T));
-  for (const auto& tree : trees) top.push(tree.root());
-  out.root_ = top.root();
+  out.root_ = model_detail::commit_streamed(
+      params, [&](std::uint64_t off, std::span<Goldilocks> dst) { source.read(off, dst); }, out.c_, dir,
+      opt.block_entries, cw);
   return out;
 }
 
 }  // namespace vtensor
+
+// Models beyond one polynomial: parts, each committed as above, opened in one batch.
+#include "vtensor/commit/model_parts.hpp"

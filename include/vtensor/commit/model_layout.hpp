@@ -17,6 +17,11 @@
 // T[l·2^m + h] = M[h·2^c + l], m = n − c, so WHIR variable x_i is model variable
 // (i + c) mod n and the WHIR point of p is z_i = p_{(i + c) mod n}.
 //
+// Parts (models beyond one polynomial, commit/model_parts.hpp): part q is the aligned
+// sub-cube M[q·2^{n_part}, (q+1)·2^{n_part}); a tensor of ≤ 2^{n_part} entries lies in
+// exactly one (part_of), at the part point = the low n_part coordinates of its model
+// point (part_whir_point rotates them by c).
+//
 // Wire format (encode/decode, little-endian, version 1):
 //   u32 magic "VTML" ‖ u16 version ‖ u32 n ‖ u32 count ‖
 //   count × (u16 name length ‖ name bytes ‖ u64 numel), in input order.
@@ -149,6 +154,40 @@ class ModelLayout {
   // c = chunk_log) is opened to give tensor t's MLE at r.
   std::vector<E> whir_point(std::size_t t, std::span<const E> r, unsigned chunk_log) const {
     return rotate_point(model_point(t, r), chunk_log);
+  }
+
+  // Parts (commit/model_parts.hpp): M cut into 2^{n − part_vars} aligned sub-cubes of
+  // 2^{part_vars} entries, part q = M[q·2^{part_vars}, (q+1)·2^{part_vars}). Every
+  // tensor must fit in one part (ArgumentError naming the first that does not); then
+  // each lies in exactly one (its block is aligned to its own size).
+  void check_part_vars(unsigned part_vars) const {
+    if (part_vars > n_)
+      throw ArgumentError("ModelLayout: part_vars = " + std::to_string(part_vars) + " exceeds n = " + std::to_string(n_));
+    for (const auto& x : tensors_)
+      if (x.log_size > part_vars)
+        throw ArgumentError("ModelLayout: tensor '" + x.name + "' has 2^" + std::to_string(x.log_size) +
+                            " padded entries, more than a part's 2^" + std::to_string(part_vars) +
+                            " (n = " + std::to_string(n_) + "): it cannot be committed in parts of this size");
+  }
+  // The part tensor t lies in: off_t >> part_vars (ArgumentError if it does not fit one).
+  std::uint64_t part_of(std::size_t t, unsigned part_vars) const {
+    const ModelTensor& x = tensor(t);
+    if (part_vars > n_ || x.log_size > part_vars)
+      throw ArgumentError("ModelLayout: tensor '" + x.name + "' (2^" + std::to_string(x.log_size) +
+                          " entries) does not fit in a part of 2^" + std::to_string(part_vars) + " entries");
+    const std::uint64_t q = x.offset >> part_vars;
+    if (((x.offset + x.padded() - 1) >> part_vars) != q)  // buddy alignment guarantees this
+      throw Error("ModelLayout: tensor '" + x.name + "' straddles two parts (internal error)");
+    return q;
+  }
+  // The point of part part_of(t)'s WHIR table (that part, 2^{part_vars} entries, rotated
+  // by c) at which tensor t's MLE at r is read: the low part_vars coordinates of the
+  // model point (the high ones are the bits of the part index), rotated by c.
+  std::vector<E> part_whir_point(std::size_t t, std::span<const E> r, unsigned part_vars, unsigned chunk_log) const {
+    (void)part_of(t, part_vars);
+    auto p = model_point(t, r);
+    p.resize(part_vars);
+    return rotate_point(p, chunk_log);
   }
 
   // z_i = p_{(i + c) mod n}.
