@@ -7,6 +7,8 @@
 #include <iostream>
 
 #include "fuzz_common.hpp"
+#include "fuzz_whir_common.hpp"
+#include "vtensor/commit/model_layout.hpp"
 
 using namespace vtensor;
 using namespace vtensor::fuzz;
@@ -110,6 +112,26 @@ int main(int argc, char** argv) {
   write("fuzz_byte_reader", 1, {}, cat(pattern, script({{4, 2, 16}, {8, 4, 0}, {5, 7, 0}, {7, 0, 0}, {12, 0, 0}})));
   write("fuzz_byte_reader", 2, {},
         cat(Bytes(40, 0xff), script({{0, 0, 0}, {1, 0, 0}, {6, 0, 0}, {4, 32, ~std::uint64_t{0}}})));
+  // WHIR: each subject's honest proof behind its selector; the Johnson subject's also
+  // behind the false-claim bit (bit 7), which must be rejected.
+  self_check_whir();
+  const auto& whirs = whir_subjects();
+  for (std::size_t i = 0; i < whirs.size(); ++i) write("fuzz_whir", i, u8(i), whirs[i].proof);
+  write("fuzz_whir", whirs.size(), u8(0x80 | 1), whirs[1].proof);
+
+  // ModelLayout: encodings of a few layouts (one tensor; mixed sizes with ties; n
+  // above what the tensors need; a long non-ASCII name; the largest numel).
+  const std::vector<std::pair<std::vector<ModelTensorSpec>, unsigned>> layouts = {
+      {{{"w", 1}}, 0},
+      {{{"embed", 1000}, {"ln.bias", 64}, {"ln.weight", 64}, {"head", 3}, {"q", 512}, {"k", 512}}, 0},
+      {{{"a", 5}, {"b", 1}}, 12},
+      {{{std::string(40, 'x') + std::string("\xce\xbb\0z", 4), 77}, {"block.0.attn.v", 4096}}, 0},
+      {{{"big", std::uint64_t{1} << kModelMaxVars}}, 40}};
+  for (std::size_t i = 0; i < layouts.size(); ++i) {
+    const ModelLayout l(layouts[i].first, layouts[i].second);
+    if (!(ModelLayout::decode(l.encode()) == l)) throw std::runtime_error("a layout does not round-trip");
+    write("fuzz_model_layout", i, {}, l.encode());
+  }
   std::cout << "wrote the seed corpus under " << g_root << "\n";
   return 0;
 }

@@ -12,7 +12,8 @@ shift $(( $# >= 2 ? 2 : $# ))
 src=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_byte_reader fuzz_sumcheck_proof fuzz_verify_sum fuzz_matmul
-                                   fuzz_hadamard fuzz_merkle_path fuzz_merkle_multipath)
+                                   fuzz_hadamard fuzz_merkle_path fuzz_merkle_multipath fuzz_whir
+                                   fuzz_model_layout)
 export OMP_NUM_THREADS=1
 for t in "${targets[@]}"; do
   out="$build/campaign/$t"
