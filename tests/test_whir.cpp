@@ -52,14 +52,14 @@ TEST_CASE("whir: soundness calculator and schedule") {
   CHECK(sched_ud[0].fold_error_bits == doctest::Approx(128 - 26).epsilon(0.01));
   CHECK(sched_ud[0].ood == 0);
   CHECK(sched_ud.back().fold == 2);
-  // Johnson: fewer queries from the second iteration on, OOD samples, some grinding,
-  // and the rate stops at 2^-6 (the domain then shrinks with the polynomial).
+  // Johnson: about half the queries from the second iteration on, OOD samples, some grinding,
+  // and the rate stops at 2^-4 (the domain then shrinks with the polynomial).
   const WhirParams jb{24, 2, 4, 6, 100};
   const auto sched_jb = jb.schedule();
   REQUIRE(sched_jb.size() == 5);
-  CHECK(sched_jb[1].queries < sched_ud[1].queries / 2);
+  CHECK(3 * sched_jb[1].queries < 2 * sched_ud[1].queries);
   CHECK(sched_jb[0].ood >= 1);
-  CHECK(sched_jb[3].log_domain - sched_jb[3].vars_before == 6);
+  CHECK(sched_jb[3].log_domain - sched_jb[3].vars_before == 4);
   // Grinding capped below what is needed: the calculator reports the shortfall.
   WhirParams capped = jb;
   capped.max_pow_bits = 2;

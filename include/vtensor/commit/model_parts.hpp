@@ -261,7 +261,7 @@ inline std::vector<std::uint8_t> open_model(const ModelPartsProverData& pd, Mode
   std::vector<std::vector<E>> values;
   for (std::size_t q = 0; q < parts; ++q) {
     wpds.push_back(pd.materialize(q, source));
-    values.push_back(whir_detail::evaluate_points<Goldilocks>(wpds.back().table, points));
+    values.push_back(whir_detail::evaluate_many<Goldilocks>(wpds.back().table, points));
   }
   for (std::size_t l = 0; l < m; ++l)
     if (values[part_of[l]][l] != claims[l].value)

@@ -67,7 +67,7 @@ struct WhirParams {
   unsigned final_vars = 6;          // stop folding at this many variables
   unsigned security_bits = 100;     // λ: every round-by-round term reaches it
   WhirRegime regime = WhirRegime::kJohnson;
-  unsigned max_log_inv_rate = 6;    // R_max: later domains keep the rate ≥ 2^-R_max
+  unsigned max_log_inv_rate = 4;    // R_max: later domains keep the rate ≥ 2^-R_max
   unsigned max_pow_bits = 20;       // grinding allowed before one challenge
   unsigned hiding_openings = 0;     // > 0: hiding (zero-knowledge) commitment, this many openings
 

@@ -62,6 +62,24 @@ struct LazyExtSum {
   }
 };
 
+// Σ a_i · b_i over F_p^2 with three products per term (Karatsuba), for callers that
+// have the coordinate sums a0 + a1 and b0 + b1 at hand (e.g. one of them shared by
+// many sums): c0 = Σ a0 b0 + 7 Σ a1 b1, c1 = Σ (a0 + a1)(b0 + b1) − Σ a0 b0 − Σ a1 b1.
+struct LazyExtSum3 {
+  LazySum c00, c11, mid;
+
+  VTENSOR_FORCE_INLINE void add_product(const GoldilocksExt2& a, Goldilocks a_sum, const GoldilocksExt2& b,
+                                        Goldilocks b_sum) noexcept {
+    c00.add_product(a.c0(), b.c0());
+    c11.add_product(a.c1(), b.c1());
+    mid.add_product(a_sum, b_sum);
+  }
+  GoldilocksExt2 reduce() const noexcept {
+    const Goldilocks x = c00.reduce(), y = c11.reduce();
+    return {x + GoldilocksExt2::mul_by_nonresidue(y), mid.reduce() - x - y};
+  }
+};
+
 // Multiplication by a fixed extension element r = r0 + r1 X (a sumcheck
 // challenge applied to a whole table): with 7·r1 precomputed,
 //   r · d = (r0 d0 + 7r1 d1) + (r0 d1 + r1 d0) X,

@@ -140,10 +140,29 @@ using P = PackedGoldilocks;
 
 // Radix-2 decimation in frequency over L = 2^t.log_n rows of kLanes words each:
 // afterwards row rev(k) holds Σ_j row_j ω_L^{jk} (lane by lane).
-inline void dif_rows(Goldilocks* VTENSOR_RESTRICT buf, const Tables& t, bool inverse) noexcept {
+// live (a power of two, or 0 = all): only rows [0, live) are read, the rest count as
+// zero and need not be initialised. While h ≥ live every block of 2h rows is zero
+// past its first live rows, so its butterflies reduce to b_j = a_j·ω^j (j < live, a
+// unchanged); by the stage h = live each row has been written once.
+inline void dif_rows(Goldilocks* VTENSOR_RESTRICT buf, const Tables& t, bool inverse, std::size_t live = 0) noexcept {
   const Goldilocks* tw = t.twiddles(inverse);
   const std::size_t n = std::size_t{1} << t.log_n;
-  for (std::size_t h = n >> 1; h >= 1; h >>= 1) {
+  std::size_t h = n >> 1;
+  if (live != 0 && live < n) {
+    for (; h >= live; h >>= 1) {
+      for (std::size_t blk = 0; blk < n; blk += 2 * h) {
+        const Goldilocks* a = buf + blk * kLanes;
+        Goldilocks* b = buf + (blk + h) * kLanes;
+        std::memcpy(b, a, kLanes * sizeof(Goldilocks));  // j = 0: twiddle 1
+        for (std::size_t j = 1; j < live; ++j) {
+          const P w = P::broadcast(tw[h + j]);
+          (P::load(a + j * kLanes) * w).store(b + j * kLanes);
+          (P::load(a + j * kLanes + 4) * w).store(b + j * kLanes + 4);
+        }
+      }
+    }
+  }
+  for (; h >= 1; h >>= 1) {
     for (std::size_t blk = 0; blk < n; blk += 2 * h) {
       Goldilocks* a = buf + blk * kLanes;
       Goldilocks* b = a + h * kLanes;
@@ -253,16 +272,27 @@ inline std::size_t kernels_per_gather(std::size_t len, std::size_t max_nb) noexc
   return nb;
 }
 
-// One four-step transform of n = 2^k elements of D words (k ≥ kMinFourStepLog).
-// in: the input, of which only the first live_rows rows of the R×C view are read
-// (the rest count as zero: a zero-padded input costs no reads); out: n·D words
-// (may equal in); s: n·D words of scratch. parallel: split over threads.
-// Step A writes its result block by block: column block q (kLanes words wide) is the
-// contiguous R × kLanes slice s[q·R·kLanes, …), so step A streams its writes and
-// step B reads kRows × kLanes tiles.
+// Options of a four-step transform beyond the plain natural-order one.
+//  shift = s ≠ 1: transform x_i·s^i instead of x_i (a coset s·<ω>). With i = j1·C + j2,
+//    s^i = (s^C)^{j1}·s^{j2}: rows are scaled while gathered, and s^{j2} rides on
+//    step A's twiddles for free.
+//  fiber_log = f > 0: the output in fiber order, out row r·stride + offset holds the
+//    2^f values y_{r + s·M}, s < 2^f (M = n / 2^f): the points over one point of the
+//    2^f-th power map, contiguous. Needs f ≤ ⌊k/2⌋. (stride, offset: rows of a larger
+//    codeword, see rs_encode_fibers_into.)
+//  blocked_input: `in` holds the live rows of the R×C view by column blocks, block q
+//    (kLanes words of each row) at in[q·live_rows·kLanes, …), row j1 at j1·kLanes:
+//    step A's gathers become contiguous reads (see detail::poly::column_blocks).
+struct FourStepOptions {
+  Goldilocks shift = Goldilocks::one();
+  unsigned fiber_log = 0;
+  std::size_t row_stride = 1, row_offset = 0;
+  bool blocked_input = false;
+};
+
 template <std::size_t D>
 void four_step(const Goldilocks* in, std::size_t live_rows, Goldilocks* out, Goldilocks* s, unsigned k, bool inverse,
-               bool parallel) {
+               bool parallel, FourStepOptions opt = {}) {
   constexpr std::size_t kRows = kLanes / D;  // rows per step-B kernel
   const unsigned r = (k + 1) / 2, c = k / 2;
   const std::size_t R = std::size_t{1} << r, C = std::size_t{1} << c;
@@ -272,25 +302,65 @@ void four_step(const Goldilocks* in, std::size_t live_rows, Goldilocks* out, Gol
   const Goldilocks w = inverse ? Goldilocks::root_of_unity(k).inverse() : Goldilocks::root_of_unity(k);
   const Goldilocks scale = inverse ? inv_pow2(k) : Goldilocks::one();
   const std::size_t grain = parallel ? 1 : ~std::size_t{0};
+  const bool pow2_live = live_rows != 0 && (live_rows & (live_rows - 1)) == 0;
+  const bool shifted = !(opt.shift == Goldilocks::one());
+  const Goldilocks row_shift = opt.shift.pow(C);
 
   // Step A: nba column blocks of kLanes words (kLanes / D element columns j2) per gather.
   const std::size_t nba = kernels_per_gather(R, col_blocks);
+  // Lane powers of consecutive column blocks differ by a constant factor (kLanes / D
+  // columns): computed once per chunk, then advanced.
+  const P w_adv = P::broadcast(w.pow(kLanes / D)), s_adv = P::broadcast(opt.shift.pow(kLanes / D));
   parallel_chunks(col_blocks / nba, grain, [&](std::size_t lo, std::size_t hi, int) {
     auto buf = make_uninit_array<Goldilocks>(nba * R * kLanes);
+    Lanes step = lane_powers<D>(w, lo * nba * kLanes / D, Goldilocks::one());
+    Lanes first = lane_powers<D>(opt.shift, lo * nba * kLanes / D, scale);
     for (std::size_t qq = lo; qq < hi; ++qq) {
-      for (std::size_t j1 = 0; j1 < live_rows; ++j1) {
-        const Goldilocks* src = in + j1 * row_words + qq * nba * kLanes;
-        for (std::size_t b = 0; b < nba; ++b)
-          std::memcpy(&buf[(b * R + j1) * kLanes], src + b * kLanes, kLanes * sizeof(Goldilocks));
+      if (opt.blocked_input) {  // block q is contiguous: live_rows × kLanes words
+        for (std::size_t b = 0; b < nba; ++b) {
+          const Goldilocks* src = in + (qq * nba + b) * live_rows * kLanes;
+          Goldilocks* d = &buf[b * R * kLanes];
+          if (!shifted) {
+            std::memcpy(d, src, live_rows * kLanes * sizeof(Goldilocks));
+            continue;
+          }
+          Goldilocks g = Goldilocks::one();  // row j1 · (s^C)^{j1}
+          for (std::size_t j1 = 0; j1 < live_rows; ++j1, g *= row_shift) {
+            const P gp = P::broadcast(g);
+            (P::load(src + j1 * kLanes) * gp).store(d + j1 * kLanes);
+            (P::load(src + j1 * kLanes + 4) * gp).store(d + j1 * kLanes + 4);
+          }
+        }
+      } else if (shifted) {  // row j1 · (s^C)^{j1}, while gathering
+        Goldilocks g = Goldilocks::one();
+        for (std::size_t j1 = 0; j1 < live_rows; ++j1, g *= row_shift) {
+          const Goldilocks* src = in + j1 * row_words + qq * nba * kLanes;
+          const P gp = P::broadcast(g);
+          for (std::size_t b = 0; b < nba; ++b) {
+            Goldilocks* d = &buf[(b * R + j1) * kLanes];
+            (P::load(src + b * kLanes) * gp).store(d);
+            (P::load(src + b * kLanes + 4) * gp).store(d + 4);
+          }
+        }
+      } else {
+        for (std::size_t j1 = 0; j1 < live_rows; ++j1) {
+          const Goldilocks* src = in + j1 * row_words + qq * nba * kLanes;
+          for (std::size_t b = 0; b < nba; ++b)
+            std::memcpy(&buf[(b * R + j1) * kLanes], src + b * kLanes, kLanes * sizeof(Goldilocks));
+        }
       }
       for (std::size_t b = 0; b < nba; ++b) {
         Goldilocks* kb = &buf[b * R * kLanes];
-        std::fill(kb + live_rows * kLanes, kb + R * kLanes, Goldilocks::zero());
-        dif_rows(kb, tr, inverse);
-        // Z[k1][j2] · ω^{j2 k1} (· n^{-1}), with acc_t = scale·ω^{k1 j2_t} advanced row by row.
+        if (pow2_live) {
+          dif_rows(kb, tr, inverse, live_rows);
+        } else {
+          std::fill(kb + live_rows * kLanes, kb + R * kLanes, Goldilocks::zero());
+          dif_rows(kb, tr, inverse);
+        }
+        // Z[k1][j2] · ω^{j2 k1} (· n^{-1}) (· s^{j2}), with acc_t = scale·s^{j2_t}·ω^{k1 j2_t}
+        // advanced row by row.
         const std::size_t q = qq * nba + b;
-        Lanes acc{P::broadcast(scale), P::broadcast(scale)};
-        const Lanes step = lane_powers<D>(w, q * kLanes / D, Goldilocks::one());
+        Lanes acc = first;
         Goldilocks* dst = s + q * R * kLanes;
         for (std::size_t k1 = 0; k1 < R; ++k1, dst += kLanes) {
           const Goldilocks* src = kb + tr.rev[k1] * kLanes;
@@ -298,12 +368,15 @@ void four_step(const Goldilocks* in, std::size_t live_rows, Goldilocks* out, Gol
           (P::load(src + 4) * acc.hi).store(dst + 4);
           acc.mul(step);
         }
+        step.mul(Lanes{w_adv, w_adv});
+        if (shifted) first.mul(Lanes{s_adv, s_adv});
       }
     }
   });
 
   // Step B: nbb kernels of kRows rows each per group; lane t is word t % D of row a + t / D.
   const std::size_t nbb = kernels_per_gather(C, R / kRows);
+  const std::size_t F = std::size_t{1} << opt.fiber_log, Cq = C >> opt.fiber_log;
   parallel_chunks(R / (kRows * nbb), grain, [&](std::size_t lo, std::size_t hi, int) {
     auto buf = make_uninit_array<Goldilocks>(nbb * C * kLanes);
     for (std::size_t g = lo; g < hi; ++g) {
@@ -319,12 +392,38 @@ void four_step(const Goldilocks* in, std::size_t live_rows, Goldilocks* out, Gol
         }
         dif_rows(kb, tc, inverse);
       }
-      // y[k1 + R k2] for the group's nbb·kRows rows k1: nbb·kLanes contiguous words.
       const std::size_t a = g * nbb * kRows;
-      for (std::size_t k2 = 0; k2 < C; ++k2) {
-        Goldilocks* dst = out + (a + R * k2) * D;
-        for (std::size_t b = 0; b < nbb; ++b)
-          std::memcpy(dst + b * kLanes, &buf[(b * C + tc.rev[k2]) * kLanes], kLanes * sizeof(Goldilocks));
+      if (opt.fiber_log == 0) {
+        // y[k1 + R k2] for the group's nbb·kRows rows k1: nbb·kLanes contiguous words.
+        for (std::size_t k2 = 0; k2 < C; ++k2) {
+          Goldilocks* dst = out + (a + R * k2) * D;
+          for (std::size_t b = 0; b < nbb; ++b)
+            std::memcpy(dst + b * kLanes, &buf[(b * C + tc.rev[k2]) * kLanes], kLanes * sizeof(Goldilocks));
+        }
+        continue;
+      }
+      // Fiber order: y[k1 + R k2] with k2 = k2lo + Cq·t goes to fiber k1 + R·k2lo, slot t;
+      // fiber r is stored as out row r·stride + offset (F elements). Each kernel gives
+      // kRows fibers × F slots, gathered from its rows rev(k2lo + Cq·t).
+      const std::size_t fw = F * D;  // words per fiber
+      for (std::size_t k2lo = 0; k2lo < Cq; ++k2lo) {
+        for (std::size_t b = 0; b < nbb; ++b) {
+          const Goldilocks* kb = &buf[b * C * kLanes];
+          const std::size_t r0 = a + b * kRows + R * k2lo;  // fiber of the kernel's lane 0
+          Goldilocks* db = out + (r0 * opt.row_stride + opt.row_offset) * fw;
+          const std::size_t rs = opt.row_stride * fw;  // words between the kernel's fibers
+          if (F >= kRows) {
+            for (std::size_t t0 = 0; t0 < F; t0 += kRows)
+              transpose_rows<D>([&](std::size_t t) { return kb + tc.rev[k2lo + (t0 + t) * Cq] * kLanes; },
+                                [&](std::size_t i) { return db + i * rs + t0 * D; });
+          } else {
+            for (std::size_t t = 0; t < F; ++t) {
+              const Goldilocks* src = kb + tc.rev[k2lo + t * Cq] * kLanes;
+              for (std::size_t i = 0; i < kRows; ++i)
+                for (std::size_t d = 0; d < D; ++d) db[i * rs + t * D + d] = src[i * D + d];
+            }
+          }
+        }
       }
     }
   });
@@ -458,6 +557,22 @@ void padded_forward(const T* in, std::size_t in_len, T* out, unsigned k) {
   if (out != in) std::copy(in, in + in_len, out);
   std::fill(out + in_len, out + n, T::zero());
   transform_rows(out, 1, k, Params{});
+}
+
+// Whether padded_forward_with can run a transform of 2^k points from in_len inputs
+// with these options: the four-step path, whole rows of input, fibers within a row.
+inline bool four_step_applies(std::size_t in_len, unsigned k, unsigned fiber_log) noexcept {
+  return k >= kMinFourStepLog && in_len >= (std::size_t{1} << (k / 2)) && fiber_log <= k / 2;
+}
+
+// padded_forward with FourStepOptions (fiber order, column Möbius); out must not
+// overlap in. Requires four_step_applies(in_len, k, opt.fiber_log).
+template <class T>
+void padded_forward_with(const T* in, std::size_t in_len, T* out, unsigned k, FourStepOptions opt) {
+  constexpr std::size_t D = kWords<T>;
+  const std::size_t n = std::size_t{1} << k, C = std::size_t{1} << (k / 2);
+  auto scratch = make_uninit_array<Goldilocks>(n * D);
+  four_step<D>(words(in), in_len / C, words(out), scratch.get(), k, false, n >= kParallelGrain, opt);
 }
 
 inline unsigned checked_log(std::size_t n, const char* who) {

@@ -105,34 +105,40 @@ void in_pack_passes(Goldilocks* x, std::size_t len, std::size_t D) noexcept {
 #endif
 }
 
-// For every bit j < m of the element index, for i without bit j:
-//   x[i + 2^j] ← x[i + 2^j] ± x[i]   (+: zeta, coefficients → evaluations; −: Möbius).
-// Elements are D words each; the update is word by word, so one routine serves
-// both fields. The passes commute, so bits are taken kBlock at a time: bits below
-// kBlock inside contiguous chunks of 2^kBlock elements; each higher band of kBlock
-// bits on stripes (kStripe words wide, one row per value of the band's bits) copied
-// into a buffer, so a table of 2^m entries costs ⌈m / kBlock⌉ passes over memory.
-// (kBlock is a parameter only so that tests reach three and more bands.)
+// The passes of bits j < b on one contiguous chunk of 2^b elements (2^b·D words).
 template <bool kAdd>
-void subset_transform(Goldilocks* x, unsigned m, std::size_t D, unsigned kBlock = 12) {
-  constexpr std::size_t kStripe = 8;
-  kBlock = std::max(kBlock, 3u);  // stripes of kStripe words need 2^kBlock·D ≥ kStripe
-  const unsigned b = std::min(m, kBlock);
-  const std::size_t total = (std::size_t{1} << m) * D, chunk = (std::size_t{1} << b) * D;
-  parallel_chunks(total / chunk, (kParallelGrain >> b) + 1, [&](std::size_t lo, std::size_t hi, int) {
+void subset_chunk(Goldilocks* base, unsigned b, std::size_t D) noexcept {
+  const std::size_t chunk = (std::size_t{1} << b) * D;
+  unsigned j = 0;
+  if (chunk >= 4) {  // element strides below a pack
+    in_pack_passes<kAdd>(base, chunk, D);
+    j = D == 1 ? 2 : 1;
+  }
+  for (; j < b; ++j) {
+    const std::size_t half = (std::size_t{1} << j) * D;
+    for (std::size_t blk = 0; blk < chunk; blk += 2 * half) axpy_words<kAdd>(base + blk + half, base + blk, half);
+  }
+}
+
+// dst ← src (n_chunks chunks of 2^b elements) with the passes of bits j < b applied
+// chunk by chunk, while each chunk is in cache (dst may equal src).
+template <bool kAdd>
+void subset_chunks_copy(const Goldilocks* src, Goldilocks* dst, std::size_t n_chunks, unsigned b, std::size_t D) {
+  const std::size_t chunk = (std::size_t{1} << b) * D;
+  parallel_chunks(n_chunks, (kParallelGrain >> b) + 1, [&](std::size_t lo, std::size_t hi, int) {
     for (std::size_t c = lo; c < hi; ++c) {
-      Goldilocks* base = x + c * chunk;
-      unsigned j = 0;
-      if (chunk >= 4) {  // element strides below a pack
-        in_pack_passes<kAdd>(base, chunk, D);
-        j = D == 1 ? 2 : 1;
-      }
-      for (; j < b; ++j) {
-        const std::size_t half = (std::size_t{1} << j) * D;
-        for (std::size_t blk = 0; blk < chunk; blk += 2 * half) axpy_words<kAdd>(base + blk + half, base + blk, half);
-      }
+      if (src != dst) std::memcpy(dst + c * chunk, src + c * chunk, chunk * sizeof(Goldilocks));
+      subset_chunk<kAdd>(dst + c * chunk, b, D);
     }
   });
+}
+
+// The bands of bits ≥ min(m, kBlock) of subset_transform_copy, in place.
+template <bool kAdd>
+void subset_high_bands(Goldilocks* x, unsigned m, std::size_t D, unsigned kBlock) {
+  constexpr std::size_t kStripe = 8;
+  const unsigned b = std::min(m, kBlock);
+  const std::size_t total = (std::size_t{1} << m) * D;
   for (unsigned lo_bit = b; lo_bit < m; lo_bit += kBlock) {
     const unsigned bits = std::min(kBlock, m - lo_bit);
     const std::size_t rows = std::size_t{1} << bits, stride = (std::size_t{1} << lo_bit) * D;
@@ -153,6 +159,28 @@ void subset_transform(Goldilocks* x, unsigned m, std::size_t D, unsigned kBlock 
   }
 }
 
+// For every bit j < m of the element index, for i without bit j:
+//   x[i + 2^j] ← x[i + 2^j] ± x[i]   (+: zeta, coefficients → evaluations; −: Möbius).
+// Elements are D words each; the update is word by word, so one routine serves
+// both fields. The passes commute, so bits are taken kBlock at a time: bits below
+// kBlock inside contiguous chunks of 2^kBlock elements (while copying src to dst);
+// each higher band of kBlock bits on stripes (kStripe words wide, one row per value
+// of the band's bits) copied into a buffer, so a table of 2^m entries costs
+// ⌈m / kBlock⌉ passes over memory. dst may equal src. (kBlock is a parameter only so
+// that tests reach three and more bands.)
+template <bool kAdd>
+void subset_transform_copy(const Goldilocks* src, Goldilocks* dst, unsigned m, std::size_t D, unsigned kBlock = 12) {
+  kBlock = std::max(kBlock, 3u);  // stripes of kStripe words need 2^kBlock·D ≥ kStripe
+  const unsigned b = std::min(m, kBlock);
+  subset_chunks_copy<kAdd>(src, dst, std::size_t{1} << (m - b), b, D);
+  subset_high_bands<kAdd>(dst, m, D, kBlock);
+}
+
+template <bool kAdd>
+void subset_transform(Goldilocks* x, unsigned m, std::size_t D, unsigned kBlock = 12) {
+  subset_transform_copy<kAdd>(x, x, m, D, kBlock);
+}
+
 // dst[j·rows + i] = src[i·cols + j]: rows × cols → cols × rows, in 32 × 32 tiles,
 // parallel over column tiles.
 template <class T>
@@ -170,6 +198,58 @@ void transpose(const T* VTENSOR_RESTRICT src, std::size_t rows, std::size_t cols
                       }
                     }
                   });
+}
+
+// The R×C view of 2^m elements of D words (C = 2^{⌊m/2⌋}, the four-step's) by column
+// blocks of 8 words: blk[(q·R + j1)·8 + w] = x[j1·C·D + 8q + w]. With kMobius, the
+// subset passes x[j1 + 2^j] −= x[j1] of the row-index bits (index bits ≥ ⌊m/2⌋) run
+// on each block while it is in cache.
+template <bool kMobius>
+void column_blocks(const Goldilocks* x, Goldilocks* blk, unsigned m, std::size_t D) {
+  constexpr std::size_t kW = ntt::kLanes;
+  const unsigned c = m / 2;
+  const std::size_t rows = std::size_t{1} << (m - c), row_words = (std::size_t{1} << c) * D;
+  parallel_chunks(row_words / kW, 1, [&](std::size_t lo, std::size_t hi, int) {
+    for (std::size_t q = lo; q < hi; ++q) {
+      Goldilocks* b = blk + q * rows * kW;
+      for (std::size_t j1 = 0; j1 < rows; ++j1)
+        std::memcpy(b + j1 * kW, x + j1 * row_words + q * kW, kW * sizeof(Goldilocks));
+      if constexpr (kMobius)
+        for (std::size_t half = kW; half < rows * kW; half *= 2)
+          for (std::size_t o = 0; o < rows * kW; o += 2 * half) axpy_words<false>(b + o + half, b + o, half);
+    }
+  });
+}
+
+// Whether coset_fibers handles a message of 2^m elements and fibers of 2^f points.
+inline bool coset_fibers_apply(unsigned m, unsigned f) noexcept {
+  return m >= ntt::kMinFourStepLog && f >= 1 && f <= m / 2;
+}
+
+// The fiber-order codeword (rs_encode_fibers) of the 2^m coefficients c at rate 2^-ρ,
+// one coset at a time, without a codeword-sized scratch table. With N = 2^{m+ρ} and
+// i = t + 2^ρ m' (t < 2^ρ): F(ω_N^i) = Σ_j c_j ω_N^{tj} ω_{2^m}^{j m'}, the transform of
+// 2^m points of c_j·(ω_N^t)^j. All points of a fiber share t (M = N/2^f is a multiple
+// of 2^ρ), and fiber j' of that transform (fiber order of 2^m points) is fiber
+// t + 2^ρ j' of the codeword: the four-step writes it there directly. blk: c by
+// column blocks (column_blocks), read 2^ρ times by contiguous gathers.
+// Small transforms (≤ 2^22 words) are split over the threads by whole cosets (one
+// scratch table each, one parallel region in all: short parallel regions cost more
+// than they save on a loaded machine); large ones are parallel inside.
+template <class T>
+void coset_fibers(const Goldilocks* blk, unsigned m, unsigned rho, unsigned f, T* out) {
+  constexpr std::size_t D = ntt::kWords<T>;
+  const std::size_t n = std::size_t{1} << m, cosets = std::size_t{1} << rho;
+  const Goldilocks w = Goldilocks::root_of_unity(m + rho);
+  const std::size_t nt = static_cast<std::size_t>(max_threads());
+  const bool by_coset = nt > 1 && cosets % nt == 0 && n * D <= (std::size_t{1} << 22);
+  parallel_chunks(cosets, by_coset ? 1 : cosets + 1, [&](std::size_t lo, std::size_t hi, int) {
+    auto scratch = make_uninit_array<Goldilocks>(n * D);
+    Goldilocks shift = w.pow(lo);
+    for (std::size_t t = lo; t < hi; ++t, shift *= w)
+      ntt::four_step<D>(blk, n >> (m / 2), ntt::words(out), scratch.get(), m, false, !by_coset && n >= kParallelGrain,
+                        {.shift = shift, .fiber_log = f, .row_stride = cosets, .row_offset = t, .blocked_input = true});
+  });
 }
 
 template <class T>
@@ -242,17 +322,83 @@ std::vector<T> rs_encode_rows(std::span<const T> messages, std::size_t row_len, 
 // of x ↦ x^{2^f} (WHIR / FRI folding by 2^f at once): with N = 2^{k+ρ} and M = N / 2^f,
 //   out[j·2^f + s] = F(ω^{j + s·M}),   j < M, s < 2^f,
 // so leaf j = out[j·2^f, (j+1)·2^f) is the set of points whose 2^f-th power is ω^{2^f j}.
-// ArgumentError as rs_encode, and unless f ≤ k + ρ.
+// ArgumentError as rs_encode, and unless f ≤ k + ρ. For 1 ≤ f ≤ ⌊k/2⌋ (k ≥ 6) it is
+// computed one coset at a time (detail::poly::coset_fibers: no codeword-sized
+// scratch, fibers written in place); otherwise by one four-step writing the fiber
+// order (f ≤ ⌊(k+ρ)/2⌋) or a transposed natural-order codeword.
+// rs_encode_fibers_into: the same into out (2^{k+ρ} elements, not overlapping message).
+template <NttElement T>
+void rs_encode_fibers_into(std::span<const T> message, unsigned log_inv_rate, unsigned log_fiber, std::span<T> out) {
+  const unsigned k = detail::poly::rs_check(message.size(), log_inv_rate, "rs_encode_fibers");
+  const unsigned log_n = k + log_inv_rate;
+  if (log_fiber > log_n)
+    throw ArgumentError("rs_encode_fibers: fibers of 2^" + std::to_string(log_fiber) + " points in a domain of 2^" +
+                        std::to_string(log_n));
+  if (out.size() != (std::size_t{1} << log_n))
+    throw ArgumentError("rs_encode_fibers: output of " + std::to_string(out.size()) + " elements, expected 2^" +
+                        std::to_string(log_n));
+  if (log_fiber == 0) return rs_encode_into(message, log_inv_rate, out);
+  const auto m0 = reinterpret_cast<std::uintptr_t>(message.data()), c0 = reinterpret_cast<std::uintptr_t>(out.data());
+  if (m0 < c0 + out.size() * sizeof(T) && c0 < m0 + message.size() * sizeof(T))
+    throw ArgumentError("rs_encode_fibers: message and codeword overlap");
+  if (detail::poly::coset_fibers_apply(k, log_fiber)) {
+    auto blk = detail::make_uninit_array<Goldilocks>(message.size() * detail::ntt::kWords<T>);
+    detail::poly::column_blocks<false>(detail::ntt::words(message.data()), blk.get(), k, detail::ntt::kWords<T>);
+    return detail::poly::coset_fibers(blk.get(), k, log_inv_rate, log_fiber, out.data());
+  }
+  if (detail::ntt::four_step_applies(message.size(), log_n, log_fiber)) {
+    detail::ntt::padded_forward_with(message.data(), message.size(), out.data(), log_n, {.fiber_log = log_fiber});
+    return;
+  }
+  auto cw = detail::make_uninit_array<T>(out.size());
+  detail::ntt::padded_forward(message.data(), message.size(), cw.get(), log_n);
+  detail::poly::transpose(cw.get(), std::size_t{1} << log_fiber, out.size() >> log_fiber, out.data());
+}
+
 template <NttElement T>
 std::vector<T> rs_encode_fibers(std::span<const T> message, unsigned log_inv_rate, unsigned log_fiber) {
   const unsigned k = detail::poly::rs_check(message.size(), log_inv_rate, "rs_encode_fibers");
   if (log_fiber > k + log_inv_rate)
     throw ArgumentError("rs_encode_fibers: fibers of 2^" + std::to_string(log_fiber) + " points in a domain of 2^" +
                         std::to_string(k + log_inv_rate));
-  const std::vector<T> cw = rs_encode(message, log_inv_rate);
-  std::vector<T> out(cw.size());
-  detail::poly::transpose(cw.data(), std::size_t{1} << log_fiber, cw.size() >> log_fiber, out.data());
+  std::vector<T> out(std::size_t{1} << (k + log_inv_rate));
+  rs_encode_fibers_into(message, log_inv_rate, log_fiber, std::span<T>(out));
   return out;
+}
+
+// The fiber-order codeword (rs_encode_fibers) of the multilinear table `evals`
+// (hypercube evaluations): message = its Möbius transform (monomial coefficients).
+// On the coset path the Möbius passes of the bits below ⌊m/2⌋ run row by row while
+// evals is copied into the front of out (free until the cosets write it), those of
+// the higher bits while the column blocks are cut (column_blocks); evals is not
+// modified and must not overlap out.
+template <NttElement T>
+void mle_encode_fibers_into(std::span<const T> evals, unsigned log_inv_rate, unsigned log_fiber, std::span<T> out) {
+  const unsigned k = detail::poly::rs_check(evals.size(), log_inv_rate, "mle_encode_fibers");
+  const unsigned log_n = k + log_inv_rate;
+  if (log_fiber > log_n)
+    throw ArgumentError("mle_encode_fibers: fibers of 2^" + std::to_string(log_fiber) + " points in a domain of 2^" +
+                        std::to_string(log_n));
+  if (out.size() != (std::size_t{1} << log_n))
+    throw ArgumentError("mle_encode_fibers: output of " + std::to_string(out.size()) + " elements, expected 2^" +
+                        std::to_string(log_n));
+  const auto e0 = reinterpret_cast<std::uintptr_t>(evals.data()), o0 = reinterpret_cast<std::uintptr_t>(out.data());
+  if (e0 < o0 + out.size() * sizeof(T) && o0 < e0 + evals.size() * sizeof(T))
+    throw ArgumentError("mle_encode_fibers: table and codeword overlap");
+  constexpr std::size_t D = detail::ntt::kWords<T>;
+  const Goldilocks* ew = detail::ntt::words(evals.data());
+  if (detail::poly::coset_fibers_apply(k, log_fiber)) {
+    const unsigned c = k / 2;
+    Goldilocks* nat = detail::ntt::words(out.data());
+    detail::poly::subset_chunks_copy<false>(ew, nat, evals.size() >> c, c, D);
+    auto blk = detail::make_uninit_array<Goldilocks>(evals.size() * D);
+    detail::poly::column_blocks<true>(nat, blk.get(), k, D);
+    detail::poly::coset_fibers(blk.get(), k, log_inv_rate, log_fiber, out.data());
+    return;
+  }
+  auto coeffs = detail::make_uninit_array<T>(evals.size());
+  detail::poly::subset_transform_copy<false>(ew, detail::ntt::words(coeffs.get()), k, D);
+  rs_encode_fibers_into(std::span<const T>(coeffs.get(), evals.size()), log_inv_rate, log_fiber, out);
 }
 
 // ---- multilinear ↔ univariate ---------------------------------------------------

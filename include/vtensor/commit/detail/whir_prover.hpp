@@ -17,39 +17,6 @@ inline void add_point_weights(std::vector<E>& w, std::span<const std::vector<E>>
   }
 }
 
-// f~(p) at a few points in one pass over the table, without a 2^{n-1} scratch table:
-// f~(p) = Σ_hi eq(p_hi, hi) · Σ_lo eq(p_lo, lo) f[hi·2^L + lo], the inner sums lazy.
-template <class T>
-std::vector<E> evaluate_points(std::span<const T> table, std::span<const std::vector<E>> pts) {
-  const std::size_t np = pts.size();
-  if (np == 0) return {};
-  const unsigned n = log2_exact(table.size());
-  const unsigned lo_bits = n / 2;
-  const std::size_t nlo = std::size_t{1} << lo_bits, nhi = table.size() >> lo_bits;
-  std::vector<std::vector<E>> lo(np), hi(np);
-  for (std::size_t j = 0; j < np; ++j) {
-    lo[j] = eq_table<E>(std::span<const E>(pts[j].data(), lo_bits));
-    hi[j] = eq_table<E>(std::span<const E>(pts[j].data() + lo_bits, n - lo_bits));
-  }
-  const int nt = detail::max_threads();
-  std::vector<std::vector<E>> part(static_cast<std::size_t>(nt), std::vector<E>(np, E::zero()));
-  detail::parallel_chunks(nhi, 1, [&](std::size_t hb, std::size_t he, int tid) {
-    for (std::size_t bh = hb; bh < he; ++bh) {
-      const T* row = table.data() + bh * nlo;
-      for (std::size_t j = 0; j < np; ++j) {
-        LazyExtSum acc;
-        const E* l = lo[j].data();
-        for (std::size_t bl = 0; bl < nlo; ++bl) acc.add_product(l[bl], row[bl]);
-        part[static_cast<std::size_t>(tid)][j] += hi[j][bh] * acc.reduce();
-      }
-    }
-  });
-  std::vector<E> out(np, E::zero());
-  for (const auto& pt : part)
-    for (std::size_t j = 0; j < np; ++j) out[j] += pt[j];
-  return out;
-}
-
 // Sends f(pow(ζ)) for s fresh OOD points ζ; returns the points pow(ζ) and answers.
 template <class T>
 std::pair<std::vector<std::vector<E>>, std::vector<E>> ood_prove(Transcript& t, ByteWriter& w, unsigned s,
@@ -60,7 +27,7 @@ std::pair<std::vector<std::vector<E>>, std::vector<E>> ood_prove(Transcript& t, 
   const unsigned n = log2_exact(tables[0].size());
   for (const E& zeta : t.challenge_exts("whir/ood", s)) pts.push_back(pow_point_ext(zeta, n));
   for (const auto& table : tables) {
-    const auto a = evaluate_points<T>(table, pts);
+    const auto a = evaluate_many<T>(table, pts);
     answers.insert(answers.end(), a.begin(), a.end());
   }
   w.fields<E>(answers);
@@ -122,12 +89,15 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
   }
   pow_prove(t, w, p.claims_pow_bits(m));
   const auto beta = powers(t.challenge_ext("whir/beta"), m + s0);
-  std::vector<std::vector<E>> all_pts(points.begin(), points.end());
-  all_pts.insert(all_pts.end(), ood_pts.begin(), ood_pts.end());
-  std::vector<E> weight = eq_combination(all_pts, beta, p.committed_vars());
   E sigma = E::zero();
   for (std::size_t l = 0; l < m; ++l) sigma += beta[l] * claim[l];
   for (std::size_t s = 0; s < s0; ++s) sigma += beta[m + s] * ood_val[s];
+  // The first iteration keeps the weight as its points (claims and OOD samples):
+  // no 2^n table is built; it is materialised once k_0 variables are bound.
+  std::vector<std::vector<E>> all_pts(points.begin(), points.end());
+  all_pts.insert(all_pts.end(), ood_pts.begin(), ood_pts.end());
+  EqWeight first_weight(all_pts, beta);
+  std::vector<E> weight;
 
   std::vector<E> fibers_ext;
   MerkleTree tree_ext;
@@ -135,8 +105,12 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
     const auto& it = sched[i];
     const bool last = i + 1 == sched.size();
     const bool base_table = i == 0 && np == 1;
+    std::array<E, 3> h{};
+    if (i == 0)
+      h = base_table ? first_weight.round_poly<Goldilocks>(tables[0]) : first_weight.round_poly<E>(f);
+    else
+      h = round_poly<E>(weight, f);
     for (unsigned r = 0; r < it.fold; ++r) {
-      const auto h = base_table && r == 0 ? round_poly<Goldilocks>(weight, tables[0]) : round_poly<E>(weight, f);
       // The first round's h(0) + h(1) is Σ_b w_0(b) f(b), the combined claim: a wrong
       // claimed value shows here, for free (no separate evaluation pass).
       if (i == 0 && r == 0 && h[0] + h[1] != sigma)
@@ -145,9 +119,23 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
       t.absorb_fields<E>("whir/sumcheck", std::span<const E>(h));
       pow_prove(t, w, it.pow_bits);
       const E a = t.challenge_ext("whir/alpha");
-      f = base_table && r == 0 ? fold_low<Goldilocks>(tables[0], a) : fold_low<E>(f, a);
-      weight = fold_low<E>(weight, a);
+      const bool more = r + 1 < it.fold;
+      if (i == 0) {
+        if (base_table && r == 0)
+          f = fold_low<Goldilocks>(tables[0], a);
+        else
+          fold_low_in_place(f, a);
+        first_weight.bind(a);
+        if (more) h = first_weight.round_poly<E>(f);
+      } else if (more && f.size() >= 8) {
+        h = fold_and_round(weight, f, a);  // fold both tables and sum the next round in one pass
+      } else {
+        fold_low_in_place(weight, a);
+        fold_low_in_place(f, a);
+        if (more) h = round_poly<E>(weight, f);
+      }
     }
+    if (i == 0) weight = first_weight.table();
     // Commit the folded function (then its OOD samples), or send it.
     std::vector<E> next_fibers;
     MerkleTree next_tree;
