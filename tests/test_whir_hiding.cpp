@@ -40,7 +40,7 @@ bool accepts(const WhirParams& p, const WhirCommitment& c, const std::vector<std
 
 TEST_CASE("whir hiding: honest openings verify; wrong values and other commitments are rejected") {
   std::mt19937_64 rng(50);
-  for (unsigned n : {0u, 1u, 4u, 8u, 12u, 16u}) {
+  for (unsigned n : {0u, 1u, 4u, 8u, 12u, 16u, 22u}) {
     CAPTURE(n);
     const auto p = hiding_params(n, n < 10 ? 60 : 100, 2);
     CHECK(p.mask_vars() >= 1);
