@@ -54,9 +54,10 @@ std::array<E, 3> round_poly(std::span<const E> w, std::span<const F> f) {
     LazyExtSum acc[3];
     for (std::size_t i = b; i < e; ++i) {
       const E w0 = w[2 * i], w1 = w[2 * i + 1];
-      acc[0].add_product(w0, f[2 * i]);
-      acc[1].add_product(w1, f[2 * i + 1]);
-      acc[2].add_product(w1.doubled() - w0, f[2 * i + 1].doubled() - f[2 * i]);
+      const E f0 = E(f[2 * i]), f1 = E(f[2 * i + 1]);
+      acc[0].add_product(w0, f0);
+      acc[1].add_product(w1, f1);
+      acc[2].add_product(w1.doubled() - w0, f1.doubled() - f0);
     }
     for (int x = 0; x < 3; ++x) part[tid][x] = acc[x].reduce();
   });

@@ -8,15 +8,6 @@ namespace vtensor {
 
 namespace whir_detail {
 
-// w(b) += Σ_s c_s eq(p_s, b) for extension points p_s (OOD samples: few, dense).
-inline void add_point_weights(std::vector<E>& w, std::span<const std::vector<E>> pts, std::span<const E> coefs) {
-  for (std::size_t s = 0; s < pts.size(); ++s) {
-    const auto table = eq_table<E>(pts[s]);
-    const ExtScalar c(coefs[s]);
-    detail::parallel_for(w.size(), [&](std::size_t b) { w[b] += c * table[b]; });
-  }
-}
-
 // Sends f(pow(ζ)) for s fresh OOD points ζ; returns the points pow(ζ) and answers.
 template <class T>
 std::pair<std::vector<std::vector<E>>, std::vector<E>> ood_prove(Transcript& t, ByteWriter& w, unsigned s,
@@ -174,7 +165,7 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
       for (auto j : idx) us.push_back(omega.pow(j << it.fold));
       add_query_weights(weight, us, gamma);  // γ^1 … γ^t
       const auto g = powers(gamma, idx.size() + next_ood.size() + 1);
-      add_point_weights(weight, next_ood_pts, std::span<const E>(g.data() + idx.size() + 1, next_ood.size()));
+      add_eq_weights(weight, next_ood_pts, std::span<const E>(g.data() + idx.size() + 1, next_ood.size()));
       fibers_ext = std::move(next_fibers);
       tree_ext = std::move(next_tree);
     }
