@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "model_test_util.hpp"
 #include "test_util.hpp"
 #include "vtensor/commit/model.hpp"
 
@@ -18,34 +19,6 @@ using E = GoldilocksExt2;
 using F = Goldilocks;
 
 namespace {
-
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& tag) {
-    path = std::filesystem::temp_directory_path() / ("vtensor_test_model_" + tag + "_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::size_t files() const {
-    std::size_t k = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path)) ++k;
-    return k;
-  }
-};
-
-WhirParams make_params(unsigned n, unsigned r, unsigned k, unsigned fin) {
-  WhirParams p;
-  p.num_vars = n;
-  p.log_inv_rate = r;
-  p.folding_factor = k;
-  p.final_vars = fin;
-  return p;
-}
 
 // Up to 10 tensors of mixed sizes whose padded total fits 2^n; n exactly (min_vars).
 MemoryModelSource random_model(std::mt19937_64& rng, unsigned n) {
@@ -181,7 +154,7 @@ TEST_CASE("model layout: whir_point maps a tensor's local point to T's point") {
 }
 
 TEST_CASE("model commit: the streamed root equals the in-memory WHIR root") {
-  TempDir dir("root");
+  test::TempDir dir("model_root");
   std::mt19937_64 rng(3);
   struct Case {
     unsigned n, c, r, k, fin;
@@ -206,7 +179,7 @@ TEST_CASE("model commit: the streamed root equals the in-memory WHIR root") {
     CAPTURE(cs.k);
     CAPTURE(cs.block);
     auto src = random_model(rng, cs.n);
-    const WhirParams p = make_params(cs.n, cs.r, cs.k, cs.fin);
+    const WhirParams p = test::model_params(cs.n, cs.r, cs.k, cs.fin);
     ModelCommitOptions opt;
     opt.chunk_log = cs.c;
     opt.dir = dir.path;
@@ -226,12 +199,12 @@ TEST_CASE("model commit: the streamed root equals the in-memory WHIR root") {
 }
 
 TEST_CASE("model commit: one tensor's MLE opened through whir_point verifies") {
-  TempDir dir("open");
+  test::TempDir dir("model_open");
   std::mt19937_64 rng(4);
   for (const unsigned n : {12u, 5u}) {
     CAPTURE(n);
     auto src = random_model(rng, n);
-    const WhirParams p = make_params(n, 2, 4, 4);
+    const WhirParams p = test::model_params(n, 2, 4, 4);
     ModelCommitOptions opt;
     opt.chunk_log = 5;
     opt.dir = dir.path;
@@ -262,7 +235,7 @@ TEST_CASE("model commit: one tensor's MLE opened through whir_point verifies") {
 }
 
 TEST_CASE("model commit: file source matches memory; bad files are clear DecodeErrors") {
-  TempDir dir("file");
+  test::TempDir dir("model_file");
   std::mt19937_64 rng(5);
   auto src = random_model(rng, 11);
   const auto& l = src.layout();
@@ -277,12 +250,12 @@ TEST_CASE("model commit: file source matches memory; bad files are clear DecodeE
   CHECK(part == want);
   CHECK_THROWS_AS(fsrc.read(l.table_size() - 3, part), ArgumentError);
 
-  const WhirParams p = make_params(11, 2, 3, 2);
+  const WhirParams p = test::model_params(11, 2, 3, 2);
   ModelCommitOptions opt;
   opt.chunk_log = 4;
   opt.dir = dir.path;
   CHECK(commit_model(p, fsrc, opt).root() == commit_model(p, src, opt).root());
-  CHECK_THROWS_AS(commit_model(make_params(12, 2, 3, 2), fsrc, opt), ArgumentError);
+  CHECK_THROWS_AS(commit_model(test::model_params(12, 2, 3, 2), fsrc, opt), ArgumentError);
 
   auto message_of = [](auto&& fn) -> std::string {
     try {

@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "model_test_util.hpp"
 #include "test_util.hpp"
 #include "vtensor/commit/model_parts.hpp"
 
@@ -19,34 +20,6 @@ using E = GoldilocksExt2;
 using F = Goldilocks;
 
 namespace {
-
-struct TempDir {
-  std::filesystem::path path;
-  explicit TempDir(const std::string& tag) {
-    path = std::filesystem::temp_directory_path() / ("vtensor_test_parts_" + tag + "_" + std::to_string(::getpid()));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  std::size_t files() const {
-    std::size_t k = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(path)) ++k;
-    return k;
-  }
-};
-
-WhirParams make_params(unsigned n, unsigned r, unsigned k, unsigned fin, unsigned lambda = 100) {
-  WhirParams p;
-  p.num_vars = n;
-  p.log_inv_rate = r;
-  p.folding_factor = k;
-  p.final_vars = fin;
-  p.security_bits = lambda;
-  return p;
-}
 
 // n = 12: padded 512 ×5, 256 ×2, 8, 1 = 3081 entries. With parts of 2^9: the 512s fill
 // parts 0–4, the 256s part 5, "norm" and "bias" part 6, part 7 is empty.
@@ -104,14 +77,7 @@ void verify(const WhirParams& p, const ModelLayout& l, const ModelCommitment& co
 
 bool accepts(const WhirParams& p, const ModelLayout& l, const ModelCommitment& com, std::span<const ModelClaim> claims,
              std::span<const std::uint8_t> proof) {
-  try {
-    verify(p, l, com, claims, proof);
-    return true;
-  } catch (const DecodeError&) {
-    return false;
-  } catch (const VerifyError&) {
-    return false;
-  }
+  return test::verifies([&] { verify(p, l, com, claims, proof); });
 }
 
 }  // namespace
@@ -126,7 +92,7 @@ TEST_CASE("model parts: part count and n_part") {
 }
 
 TEST_CASE("model parts: every part's root is the WHIR root of its rotated table") {
-  TempDir dir("roots");
+  test::TempDir dir("parts_roots");
   std::mt19937_64 rng(11);
   auto big = make_model(rng, kSpecs);
   REQUIRE(big.layout().num_vars() == 12);
@@ -152,7 +118,7 @@ TEST_CASE("model parts: every part's root is the WHIR root of its rotated table"
     CAPTURE(cs.c);
     CAPTURE(cs.r);
     const auto m = read_model_table(src);
-    const WhirParams p = make_params(n, cs.r, cs.k, cs.fin);
+    const WhirParams p = test::model_params(n, cs.r, cs.k, cs.fin);
     ModelCommitOptions opt;
     opt.chunk_log = cs.c;
     opt.dir = dir.path;
@@ -201,11 +167,11 @@ TEST_CASE("model parts: every part's root is the WHIR root of its rotated table"
 }
 
 TEST_CASE("model parts: claims on tensors in different parts verify; wrong claims, tensors and roots fail") {
-  TempDir dir("open");
+  test::TempDir dir("parts_open");
   std::mt19937_64 rng(12);
   auto src = make_model(rng, kSpecs);
   const ModelLayout& l = src.layout();
-  const WhirParams p = make_params(12, 2, 4, 4);
+  const WhirParams p = test::model_params(12, 2, 4, 4);
   ModelCommitOptions opt;
   opt.chunk_log = 4;
   opt.dir = dir.path;
@@ -279,7 +245,7 @@ TEST_CASE("model parts: claims on tensors in different parts verify; wrong claim
     c4.part_vars = 8;  // the 512-entry tensors do not fit
     c4.parts.resize(16, c4.parts[0]);
     CHECK_THROWS_AS(verify(p, l, c4, claims, proof), VerifyError);
-    CHECK_THROWS_AS(verify(make_params(13, 2, 4, 4), l, com, claims, proof), ArgumentError);
+    CHECK_THROWS_AS(verify(test::model_params(13, 2, 4, 4), l, com, claims, proof), ArgumentError);
   }
   SUBCASE("the claims must match the proof's") {
     const std::vector<ModelClaim> fewer(claims.begin(), claims.end() - 1);
@@ -292,10 +258,10 @@ TEST_CASE("model parts: claims on tensors in different parts verify; wrong claim
 }
 
 TEST_CASE("model parts: one part is the same protocol") {
-  TempDir dir("one");
+  test::TempDir dir("parts_one");
   std::mt19937_64 rng(13);
   auto src = make_model(rng, kSpecs);
-  const WhirParams p = make_params(12, 2, 4, 4);
+  const WhirParams p = test::model_params(12, 2, 4, 4);
   ModelCommitOptions opt;
   opt.chunk_log = 5;
   opt.dir = dir.path;
@@ -312,13 +278,13 @@ TEST_CASE("model parts: one part is the same protocol") {
 }
 
 TEST_CASE("model parts: every mutated byte of a small proof is rejected; malformed bytes are DecodeErrors") {
-  TempDir dir("mutate");
+  test::TempDir dir("parts_mutate");
   std::mt19937_64 rng(14);
   // n = 6 in 4 parts of 2^4; λ = 24 keeps the proof small.
   const std::vector<ModelTensorSpec> specs{{"a", 16}, {"b", 9}, {"c", 16}, {"d", 3}, {"e", 1}};
   auto src = make_model(rng, specs, 6);
   const ModelLayout& l = src.layout();
-  const WhirParams p = make_params(6, 1, 2, 1, 24);
+  const WhirParams p = test::model_params(6, 1, 2, 1, 24);
   ModelCommitOptions opt;
   opt.chunk_log = 1;
   opt.dir = dir.path;
@@ -332,17 +298,9 @@ TEST_CASE("model parts: every mutated byte of a small proof is rejected; malform
   REQUIRE(accepts(p, l, com, claims, proof));
   MESSAGE("small model proof: " << proof.size() << " bytes");
 
-  std::size_t accepted = 0;
-  for (std::size_t pos = 0; pos < proof.size(); ++pos)
-    for (std::uint8_t flip : {std::uint8_t{0x01}, std::uint8_t{0x80}}) {
-      auto m = proof;
-      m[pos] ^= flip;
-      if (accepts(p, l, com, claims, m)) {
-        ++accepted;
-        FAIL_CHECK("mutation at byte " << pos << " accepted");
-      }
-    }
-  CHECK(accepted == 0);
+  const auto accepted = test::accepted_mutations(
+      proof, {0x01, 0x80}, [&](const std::vector<std::uint8_t>& m) { return accepts(p, l, com, claims, m); });
+  CHECK_MESSAGE(accepted.empty(), "mutations accepted, first at byte " << (accepted.empty() ? 0 : accepted[0]));
 
   for (std::size_t len = 0; len < proof.size(); ++len)
     CHECK_THROWS_AS(verify(p, l, com, claims, std::span<const std::uint8_t>(proof.data(), len)), DecodeError);
@@ -367,7 +325,7 @@ TEST_CASE("model parts: layouts and options that cannot be cut are refused") {
   std::mt19937_64 rng(15);
   const std::vector<ModelTensorSpec> specs{{"big", 600}, {"small", 10}};
   auto src = make_model(rng, specs);  // n = 11 (1024 + 16)
-  const WhirParams p = make_params(11, 2, 4, 4);
+  const WhirParams p = test::model_params(11, 2, 4, 4);
   ModelCommitOptions opt;
   opt.max_part_vars = 9;
   try {
@@ -385,10 +343,10 @@ TEST_CASE("model parts: layouts and options that cannot be cut are refused") {
   const std::vector<ModelTensorSpec> tiny{{"x", 1}};
   auto src2 = make_model(rng, tiny, 12);
   opt.max_part_vars = 1;
-  CHECK_THROWS_AS(commit_model_parts(make_params(12, 2, 4, 4), src2, opt), ArgumentError);
+  CHECK_THROWS_AS(commit_model_parts(test::model_params(12, 2, 4, 4), src2, opt), ArgumentError);
   // params.num_vars must be the layout's n; hiding is refused.
   opt.max_part_vars = 0;
-  CHECK_THROWS_AS(commit_model_parts(make_params(10, 2, 4, 4), src, opt), ArgumentError);
+  CHECK_THROWS_AS(commit_model_parts(test::model_params(10, 2, 4, 4), src, opt), ArgumentError);
   WhirParams h = p;
   h.hiding_openings = 1;
   CHECK_THROWS_AS(commit_model_parts(h, src, opt), ArgumentError);

@@ -1,12 +1,15 @@
-// Shared helpers for the test suite: seeded random field data.
+// Shared helpers for the test suite: seeded random field data, and the accept /
+// mutate harness of the proof tests.
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <array>
 #include <random>
 #include <span>
 #include <vector>
 
+#include "vtensor/error.hpp"
 #include "vtensor/field/goldilocks_ext2.hpp"
 #include "vtensor/mle/eq.hpp"
 #include "vtensor/sumcheck/composition.hpp"
@@ -55,6 +58,35 @@ GoldilocksExt2 sum_of(const Tables& tables, std::span<const GoldilocksExt2> w) {
     acc += eq[i] * G::eval(y);
   }
   return acc;
+}
+
+// Runs a verifier that rejects by throwing DecodeError or VerifyError: true when it
+// accepts. Any other exception propagates (and fails the test).
+template <class Verify>
+bool verifies(Verify&& verify) {
+  try {
+    verify();
+    return true;
+  } catch (const DecodeError&) {
+    return false;
+  } catch (const VerifyError&) {
+    return false;
+  }
+}
+
+// The byte positions of `proof` at which proof[pos] ^= flip (for each flip) is still
+// accepted by `accepts(bytes)`; a sound verifier leaves this empty.
+template <class Accepts>
+std::vector<std::size_t> accepted_mutations(const std::vector<std::uint8_t>& proof,
+                                            std::initializer_list<std::uint8_t> flips, Accepts&& accepts) {
+  std::vector<std::size_t> out;
+  for (std::size_t pos = 0; pos < proof.size(); ++pos)
+    for (std::uint8_t flip : flips) {
+      auto m = proof;
+      m[pos] ^= flip;
+      if (accepts(m)) out.push_back(pos);
+    }
+  return out;
 }
 
 }  // namespace vtensor::test
