@@ -318,6 +318,28 @@ std::vector<T> rs_encode_rows(std::span<const T> messages, std::size_t row_len, 
   return t;
 }
 
+namespace detail::poly {
+// The checks shared by the *_fibers_into encoders: the input is a valid message
+// (rs_check), the fibers fit the domain, out holds the whole codeword and does not
+// overlap the input. Returns k = log2 of the message length.
+template <class T>
+unsigned fibers_into_check(std::span<const T> in, unsigned log_inv_rate, unsigned log_fiber, std::span<T> out,
+                           const char* who) {
+  const unsigned k = rs_check(in.size(), log_inv_rate, who);
+  const unsigned log_n = k + log_inv_rate;
+  if (log_fiber > log_n)
+    throw ArgumentError(std::string(who) + ": fibers of 2^" + std::to_string(log_fiber) + " points in a domain of 2^" +
+                        std::to_string(log_n));
+  if (out.size() != (std::size_t{1} << log_n))
+    throw ArgumentError(std::string(who) + ": output of " + std::to_string(out.size()) + " elements, expected 2^" +
+                        std::to_string(log_n));
+  const auto i0 = reinterpret_cast<std::uintptr_t>(in.data()), o0 = reinterpret_cast<std::uintptr_t>(out.data());
+  if (i0 < o0 + out.size() * sizeof(T) && o0 < i0 + in.size() * sizeof(T))
+    throw ArgumentError(std::string(who) + ": input and codeword overlap");
+  return k;
+}
+}  // namespace detail::poly
+
 // The codeword of rs_encode in fiber order, for Merkle leaves that hold whole fibers
 // of x ↦ x^{2^f} (WHIR / FRI folding by 2^f at once): with N = 2^{k+ρ} and M = N / 2^f,
 //   out[j·2^f + s] = F(ω^{j + s·M}),   j < M, s < 2^f,
@@ -329,18 +351,9 @@ std::vector<T> rs_encode_rows(std::span<const T> messages, std::size_t row_len, 
 // rs_encode_fibers_into: the same into out (2^{k+ρ} elements, not overlapping message).
 template <NttElement T>
 void rs_encode_fibers_into(std::span<const T> message, unsigned log_inv_rate, unsigned log_fiber, std::span<T> out) {
-  const unsigned k = detail::poly::rs_check(message.size(), log_inv_rate, "rs_encode_fibers");
+  const unsigned k = detail::poly::fibers_into_check<T>(message, log_inv_rate, log_fiber, out, "rs_encode_fibers");
   const unsigned log_n = k + log_inv_rate;
-  if (log_fiber > log_n)
-    throw ArgumentError("rs_encode_fibers: fibers of 2^" + std::to_string(log_fiber) + " points in a domain of 2^" +
-                        std::to_string(log_n));
-  if (out.size() != (std::size_t{1} << log_n))
-    throw ArgumentError("rs_encode_fibers: output of " + std::to_string(out.size()) + " elements, expected 2^" +
-                        std::to_string(log_n));
   if (log_fiber == 0) return rs_encode_into(message, log_inv_rate, out);
-  const auto m0 = reinterpret_cast<std::uintptr_t>(message.data()), c0 = reinterpret_cast<std::uintptr_t>(out.data());
-  if (m0 < c0 + out.size() * sizeof(T) && c0 < m0 + message.size() * sizeof(T))
-    throw ArgumentError("rs_encode_fibers: message and codeword overlap");
   if (detail::poly::coset_fibers_apply(k, log_fiber)) {
     auto blk = detail::make_uninit_array<Goldilocks>(message.size() * detail::ntt::kWords<T>);
     detail::poly::column_blocks<false>(detail::ntt::words(message.data()), blk.get(), k, detail::ntt::kWords<T>);
@@ -358,11 +371,8 @@ void rs_encode_fibers_into(std::span<const T> message, unsigned log_inv_rate, un
 template <NttElement T>
 std::vector<T> rs_encode_fibers(std::span<const T> message, unsigned log_inv_rate, unsigned log_fiber) {
   const unsigned k = detail::poly::rs_check(message.size(), log_inv_rate, "rs_encode_fibers");
-  if (log_fiber > k + log_inv_rate)
-    throw ArgumentError("rs_encode_fibers: fibers of 2^" + std::to_string(log_fiber) + " points in a domain of 2^" +
-                        std::to_string(k + log_inv_rate));
   std::vector<T> out(std::size_t{1} << (k + log_inv_rate));
-  rs_encode_fibers_into(message, log_inv_rate, log_fiber, std::span<T>(out));
+  rs_encode_fibers_into(message, log_inv_rate, log_fiber, std::span<T>(out));  // checks log_fiber
   return out;
 }
 
@@ -374,17 +384,7 @@ std::vector<T> rs_encode_fibers(std::span<const T> message, unsigned log_inv_rat
 // modified and must not overlap out.
 template <NttElement T>
 void mle_encode_fibers_into(std::span<const T> evals, unsigned log_inv_rate, unsigned log_fiber, std::span<T> out) {
-  const unsigned k = detail::poly::rs_check(evals.size(), log_inv_rate, "mle_encode_fibers");
-  const unsigned log_n = k + log_inv_rate;
-  if (log_fiber > log_n)
-    throw ArgumentError("mle_encode_fibers: fibers of 2^" + std::to_string(log_fiber) + " points in a domain of 2^" +
-                        std::to_string(log_n));
-  if (out.size() != (std::size_t{1} << log_n))
-    throw ArgumentError("mle_encode_fibers: output of " + std::to_string(out.size()) + " elements, expected 2^" +
-                        std::to_string(log_n));
-  const auto e0 = reinterpret_cast<std::uintptr_t>(evals.data()), o0 = reinterpret_cast<std::uintptr_t>(out.data());
-  if (e0 < o0 + out.size() * sizeof(T) && o0 < e0 + evals.size() * sizeof(T))
-    throw ArgumentError("mle_encode_fibers: table and codeword overlap");
+  const unsigned k = detail::poly::fibers_into_check<T>(evals, log_inv_rate, log_fiber, out, "mle_encode_fibers");
   constexpr std::size_t D = detail::ntt::kWords<T>;
   const Goldilocks* ew = detail::ntt::words(evals.data());
   if (detail::poly::coset_fibers_apply(k, log_fiber)) {
