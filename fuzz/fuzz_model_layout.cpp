@@ -2,8 +2,8 @@
 // must throw a DecodeError, or return a layout that
 //   * re-encodes to exactly the input (the format is canonical),
 //   * decodes again to itself, with digest() = SHA-256 of the input,
-//   * places every tensor as documented (commit/model_layout.hpp): numel in
-//     [1, 2^40], d_t = ⌈log2 numel⌉, offsets multiples of 2^{d_t}, by_offset() a
+//   * places every tensor as documented (commit/model_layout.hpp): shape dims
+//     in [1, 2^40], d_t = Σ ⌈log2 d_i⌉, offsets multiples of 2^{d_t}, by_offset() a
 //     permutation in increasing offset order with the tensors packed back to back
 //     in decreasing size (ties by input order), inside the 2^n table, n ≤ 40 and n
 //     the least with room unless the encoding asked for more, names distinct and
@@ -44,7 +44,11 @@ void check_layout(const ModelLayout& l, std::span<const std::uint8_t> raw) {
     seen[t] = true;
     const ModelTensor& x = l.tensor(t);
     if (x.numel == 0 || x.numel > (std::uint64_t{1} << kModelMaxVars)) bad("numel out of range");
-    if (x.log_size != log2_ceil(x.numel)) bad("log_size is not ceil(log2 numel)");
+    if (x.shape.empty() || x.shape.size() > kModelMaxRank) bad("rank out of range");
+    std::uint64_t prod = 1;
+    for (auto d : x.shape) prod *= d;
+    if (prod != x.numel) bad("numel is not the product of the shape");
+    if (x.log_size != shape_vars(x.shape)) bad("log_size is not the sum of ceil(log2 d_i)");
     if (x.offset != at) bad("tensors are not packed back to back in offset order");
     if (x.offset % x.padded() != 0) bad("an offset is not a multiple of the padded size");
     if (x.log_size > prev_log || (x.log_size == prev_log && t < prev_t)) bad("placement order is not by decreasing size, ties by input order");

@@ -112,7 +112,7 @@ TEST_CASE("model layout: encode/decode round trip; malformed encodings are rejec
   trailing.push_back(0);
   CHECK_THROWS_AS(ModelLayout::decode(trailing), DecodeError);
   auto version = bytes;
-  version[4] = 2;
+  version[4] = 1;  // the old version (numel only)
   CHECK_THROWS_AS(ModelLayout::decode(version), DecodeError);
   auto small_n = bytes;
   small_n[6] = 9;  // n = 9 < the 10 the tensors need
@@ -303,4 +303,54 @@ TEST_CASE("model commit: hiding parameters are refused, not silently ignored") {
   p.num_vars = layout.num_vars();
   p.hiding_openings = 1;
   CHECK_THROWS_AS(commit_model(p, src), ArgumentError);
+}
+
+TEST_CASE("model layout: shaped tensors sit on their own hypercube (docs/layout.md §3)") {
+  // Shapes with padding in every dimension; the block of each equals the padded
+  // hypercube table of the row-major data, whatever range a read covers.
+  std::vector<ModelTensorSpec> specs{{"m35", 0, {3, 5}}, {"t443", 0, {4, 4, 3}}, {"v7", 7, {}},
+                                     {"t213", 0, {2, 1, 3}}, {"m17", 0, {1, 7}}};
+  const ModelLayout l(specs);
+  CHECK(l.tensor(0).log_size == 5);
+  CHECK(l.tensor(1).log_size == 6);
+  CHECK(l.tensor(1).row_vars() == 2);
+  CHECK(l.tensor(1).col_vars() == 4);
+  CHECK(l.tensor(1).rows() == 4);
+  CHECK(l.tensor(1).cols() == 12);
+  CHECK(l.tensor(2).row_vars() == 0);
+  CHECK(l.tensor(4).row_vars() == 0);
+  CHECK(l.tensor(4).rows() == 1);
+  CHECK(ModelLayout::decode(l.encode()) == l);
+  std::mt19937_64 rng(7);
+  std::vector<std::vector<F>> data;
+  for (const auto& x : l.tensors()) data.push_back(test::random_fps(rng, x.numel));
+  MemoryModelSource src(l, data);
+  const auto m = read_model_table(src);
+  for (std::size_t t = 0; t < l.size(); ++t) {
+    const ModelTensor& x = l.tensor(t);
+    std::vector<std::int64_t> shape(x.shape.begin(), x.shape.end());
+    const HypercubeMap h{std::span<const std::int64_t>(shape)};
+    std::vector<F> expect(x.padded(), F::zero());
+    std::vector<std::int64_t> c(shape.size(), 0);
+    for (std::uint64_t flat = 0; flat < x.numel; ++flat) {
+      std::uint64_t rest = flat;
+      for (std::size_t j = shape.size(); j-- > 0;) {
+        c[j] = static_cast<std::int64_t>(rest % x.shape[j]);
+        rest /= x.shape[j];
+      }
+      expect[h.index(std::span<const std::int64_t>(c))] = data[t][flat];
+    }
+    CHECK(std::equal(expect.begin(), expect.end(), m.begin() + static_cast<std::ptrdiff_t>(x.offset)));
+  }
+  // Reads of every short range agree with the whole table.
+  for (std::uint64_t off = 0; off < l.table_size(); off += 3)
+    for (std::size_t len : {1u, 5u, 17u}) {
+      if (off + len > l.table_size()) continue;
+      std::vector<F> part(len);
+      src.read(off, part);
+      CHECK(std::equal(part.begin(), part.end(), m.begin() + static_cast<std::ptrdiff_t>(off)));
+    }
+  CHECK_THROWS_AS(ModelLayout(std::vector<ModelTensorSpec>{{"a", 5, {2, 2}}}), ArgumentError);
+  CHECK_THROWS_AS(ModelLayout(std::vector<ModelTensorSpec>{{"a", 0, {2, 0}}}), ArgumentError);
+  CHECK_THROWS_AS(ModelLayout(std::vector<ModelTensorSpec>{{"a", 0, {1, 1, 1, 1, 1, 1, 1, 1, 1}}}), ArgumentError);
 }

@@ -1,9 +1,13 @@
 // vtensor/commit/model_layout.hpp — where the tensors of a checkpoint sit in the one
 // model table that a model commitment commits (docs/model_commitment.md).
 //
-// Tensor t (numel_t ≥ 1 entries) is padded with zeros to 2^{d_t}, d_t = ⌈log2 numel_t⌉,
-// and placed at offset off_t, a multiple of 2^{d_t}, of the model table M of 2^n
-// entries: buddy allocation in order of decreasing size, ties by input order. With
+// Tensor t has a shape (d_0, …, d_{k−1}), k ≤ 8, every d_i ≥ 1 (a spec that gives only
+// numel_t means the shape (numel_t)). It is laid out on its own hypercube exactly as
+// docs/layout.md §3 says: each dimension padded to 2^{⌈log2 d_i⌉}, row-major, padding
+// zero, so the last dimension owns the lowest variables; d_t = Σ_i ⌈log2 d_i⌉ and the
+// tensor's block holds 2^{d_t} entries. Its first dimension (the rows of its matrix view)
+// owns the top ⌈log2 d_0⌉ local variables. The block is placed at offset off_t, a
+// multiple of 2^{d_t}, of the model table M of 2^n entries: buddy allocation in order of decreasing size, ties by input order. With
 // sizes non-increasing powers of two, buddy allocation is plain packing: off_t is the
 // sum of the padded sizes placed before t, a multiple of every one of them, hence of
 // 2^{d_t}. n = max(⌈log2 Σ_t 2^{d_t}⌉, min_vars). Entries of M outside every tensor
@@ -22,9 +26,9 @@
 // exactly one (part_of), at the part point = the low n_part coordinates of its model
 // point (part_whir_point rotates them by c).
 //
-// Wire format (encode/decode, little-endian, version 1):
+// Wire format (encode/decode, little-endian, version 2):
 //   u32 magic "VTML" ‖ u16 version ‖ u32 n ‖ u32 count ‖
-//   count × (u16 name length ‖ name bytes ‖ u64 numel), in input order.
+//   count × (u16 name length ‖ name bytes ‖ u8 rank k ‖ k × u64 d_i), in input order.
 // Offsets are not sent: they are recomputed. Every accepted byte string is the
 // encoding of the layout it decodes to (canonical), and digest() = SHA-256 of it.
 #pragma once
@@ -48,26 +52,43 @@
 namespace vtensor {
 
 inline constexpr std::uint32_t kModelLayoutMagic = 0x4C4D5456;  // "VTML"
-inline constexpr std::uint16_t kModelLayoutVersion = 1;
+inline constexpr std::uint16_t kModelLayoutVersion = 2;
+inline constexpr std::size_t kModelMaxRank = 8;                  // dimensions per tensor
 inline constexpr unsigned kModelMaxVars = 40;                     // M has at most 2^40 entries
 inline constexpr std::size_t kModelMaxTensors = std::size_t{1} << 20;
 inline constexpr std::size_t kModelMaxNameBytes = 1024;
 
-// One tensor as the caller lists it.
+// One tensor as the caller lists it: {name, numel} (shape (numel)) or
+// {name, 0, shape} (numel = Π shape; a nonzero numel must equal it).
 struct ModelTensorSpec {
   std::string name;
   std::uint64_t numel = 0;
+  std::vector<std::uint64_t> shape;
 };
 
 // One tensor as placed.
 struct ModelTensor {
   std::string name;
   std::uint64_t numel = 0;
-  unsigned log_size = 0;     // d_t = ⌈log2 numel⌉
-  std::uint64_t offset = 0;  // off_t, a multiple of 2^{d_t}
+  std::vector<std::uint64_t> shape;  // (d_0, …, d_{k−1}), Π = numel
+  unsigned log_size = 0;             // d_t = Σ ⌈log2 d_i⌉
+  std::uint64_t offset = 0;          // off_t, a multiple of 2^{d_t}
   std::uint64_t padded() const noexcept { return std::uint64_t{1} << log_size; }
+  // Matrix view: rows = d_0 (the top row_vars() local variables), cols = the rest
+  // (the low col_vars() variables); a one-dimensional tensor is one row.
+  unsigned row_vars() const noexcept { return shape.size() > 1 ? log2_ceil(shape[0]) : 0; }
+  unsigned col_vars() const noexcept { return log_size - row_vars(); }
+  std::uint64_t rows() const noexcept { return shape.size() > 1 ? shape[0] : 1; }
+  std::uint64_t cols() const noexcept { return numel / rows(); }
   friend bool operator==(const ModelTensor&, const ModelTensor&) = default;
 };
+
+// ⌈log2 d_i⌉ summed: the variables of a tensor of this shape (docs/layout.md §3).
+inline unsigned shape_vars(std::span<const std::uint64_t> shape) {
+  unsigned v = 0;
+  for (auto d : shape) v += log2_ceil(d);
+  return v;
+}
 
 class ModelLayout {
  public:
@@ -107,7 +128,8 @@ class ModelLayout {
     for (const auto& t : tensors_) {
       w.u16(static_cast<std::uint16_t>(t.name.size()));
       w.bytes({reinterpret_cast<const std::uint8_t*>(t.name.data()), t.name.size()});
-      w.u64(t.numel);
+      w.u8(static_cast<std::uint8_t>(t.shape.size()));
+      for (auto d : t.shape) w.u64(d);
     }
     return std::move(w).take();
   }
@@ -121,13 +143,16 @@ class ModelLayout {
     const std::uint32_t n = r.u32();
     const std::uint32_t count = r.u32();
     if (count == 0 || count > kModelMaxTensors) r.fail("tensor count " + std::to_string(count) + " not in [1, 2^20]");
-    if (count > r.remaining() / 11) r.fail("tensor count " + std::to_string(count) + " needs more bytes than remain");
+    if (count > r.remaining() / 12) r.fail("tensor count " + std::to_string(count) + " needs more bytes than remain");
     std::vector<ModelTensorSpec> specs(count);
     for (auto& s : specs) {
       const std::uint16_t len = r.u16();
       const auto name = r.bytes(len, "tensor name");
       s.name.assign(reinterpret_cast<const char*>(name.data()), name.size());
-      s.numel = r.u64();
+      const std::uint8_t rank = r.u8();
+      if (rank == 0 || rank > kModelMaxRank) r.fail("tensor rank " + std::to_string(rank) + " not in [1, 8]");
+      s.shape.resize(rank);
+      for (auto& d : s.shape) d = r.u64();
     }
     r.finish();
     check_specs(specs, n, [&](const std::string& m) { r.fail(m); });
@@ -213,9 +238,26 @@ class ModelLayout {
       const auto& s = specs[t];
       if (s.name.empty() || s.name.size() > kModelMaxNameBytes)
         fail("tensor " + std::to_string(t) + ": name of " + std::to_string(s.name.size()) + " bytes not in [1, 1024]");
-      if (s.numel == 0 || s.numel > (std::uint64_t{1} << kModelMaxVars))
-        fail("tensor '" + s.name + "': " + std::to_string(s.numel) + " entries not in [1, 2^40]");
-      total += std::uint64_t{1} << log2_ceil(s.numel);
+      if (s.shape.empty()) {
+        if (s.numel == 0 || s.numel > (std::uint64_t{1} << kModelMaxVars))
+          fail("tensor '" + s.name + "': " + std::to_string(s.numel) + " entries not in [1, 2^40]");
+        total += std::uint64_t{1} << log2_ceil(s.numel);
+        continue;
+      }
+      if (s.shape.size() > kModelMaxRank)
+        fail("tensor '" + s.name + "': " + std::to_string(s.shape.size()) + " dimensions, at most 8");
+      std::uint64_t numel = 1;
+      unsigned vars = 0;
+      for (auto d : s.shape) {
+        if (d == 0 || d > (std::uint64_t{1} << kModelMaxVars))
+          fail("tensor '" + s.name + "': a dimension of " + std::to_string(d) + " not in [1, 2^40]");
+        vars += log2_ceil(d);
+        if (vars > kModelMaxVars) fail("tensor '" + s.name + "': its padded shape exceeds 2^40 entries");
+        numel *= d;  // ≤ 2^vars ≤ 2^40
+      }
+      if (s.numel != 0 && s.numel != numel)
+        fail("tensor '" + s.name + "': numel " + std::to_string(s.numel) + " differs from its shape's " + std::to_string(numel));
+      total += std::uint64_t{1} << vars;
     }
     if (total > (std::uint64_t{1} << kModelMaxVars))
       fail("the padded tensors need " + std::to_string(total) + " entries, more than 2^40");
@@ -229,7 +271,15 @@ class ModelLayout {
   // Buddy allocation, decreasing size, ties by input order (see the top).
   void place(std::span<const ModelTensorSpec> specs, unsigned min_vars) {
     tensors_.clear();
-    for (const auto& s : specs) tensors_.push_back({s.name, s.numel, log2_ceil(s.numel), 0});
+    for (const auto& s : specs) {
+      ModelTensor x;
+      x.name = s.name;
+      x.shape = s.shape.empty() ? std::vector<std::uint64_t>{s.numel} : s.shape;
+      x.numel = 1;
+      for (auto d : x.shape) x.numel *= d;
+      x.log_size = shape_vars(x.shape);
+      tensors_.push_back(std::move(x));
+    }
     order_.resize(tensors_.size());
     for (std::size_t t = 0; t < order_.size(); ++t) order_[t] = t;
     std::stable_sort(order_.begin(), order_.end(),

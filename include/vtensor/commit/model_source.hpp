@@ -42,7 +42,10 @@ class ModelSource {
 namespace model_detail {
 
 // Splits M[off, off + out.size()) into tensor segments and zeros:
-// seg(t, local_begin, dst) fills dst with tensor t's entries from local_begin on.
+// seg(t, flat_begin, dst) fills dst with tensor t's entries flat_begin, flat_begin + 1, …
+// (row-major order of its shape, unpadded). Inside a block, local index i is the
+// hypercube index of docs/layout.md §3: the runs of the last dimension are contiguous,
+// every padded coordinate is zero.
 template <class Segment>
 void fill_range(const ModelLayout& l, std::uint64_t off, std::span<Goldilocks> out, Segment&& seg) {
   if (off > l.table_size() || out.size() > l.table_size() - off)
@@ -58,8 +61,38 @@ void fill_range(const ModelLayout& l, std::uint64_t off, std::span<Goldilocks> o
   for (; it != order.end(); ++it) {
     const ModelTensor& x = l.tensors()[*it];
     if (x.offset >= end) break;
-    const std::uint64_t lo = std::max(off, x.offset), hi = std::min(end, x.offset + x.numel);
-    if (lo < hi) seg(*it, lo - x.offset, out.subspan(lo - off, hi - lo));
+    const std::uint64_t lo = std::max(off, x.offset) - x.offset, hi = std::min(end, x.offset + x.padded()) - x.offset;
+    if (x.shape.size() == 1) {  // the common case: one run
+      const std::uint64_t h = std::min(hi, x.numel);
+      if (lo < h) seg(*it, lo, out.subspan(x.offset + lo - off, h - lo));
+      continue;
+    }
+    // Runs of the last dimension: local index i = row·2^{k_last} + c, row the
+    // hypercube index of the leading coordinates.
+    const std::size_t k = x.shape.size();
+    const unsigned k_last = log2_ceil(x.shape[k - 1]);
+    const std::uint64_t d_last = x.shape[k - 1];
+    std::uint64_t i = lo;
+    while (i < hi) {
+      const std::uint64_t row = i >> k_last, c0 = i & ((std::uint64_t{1} << k_last) - 1);
+      const std::uint64_t run_end = std::min(hi, (row + 1) << k_last);
+      // Decode the leading coordinates (last-but-one dimension lowest) into a flat row.
+      std::uint64_t rest = row, flat_row = 0, stride = 1;
+      bool valid = true;
+      for (std::size_t j = k - 1; j-- > 0;) {
+        const unsigned kj = log2_ceil(x.shape[j]);
+        const std::uint64_t cj = rest & ((std::uint64_t{1} << kj) - 1);
+        rest >>= kj;
+        if (cj >= x.shape[j]) valid = false;
+        flat_row += cj * stride;
+        stride *= x.shape[j];
+      }
+      if (valid && c0 < d_last) {
+        const std::uint64_t c1 = std::min(d_last, c0 + (run_end - i));
+        seg(*it, flat_row * d_last + c0, out.subspan(x.offset + i - off, c1 - c0));
+      }
+      i = run_end;
+    }
   }
 }
 
