@@ -104,44 +104,62 @@ class SumcheckProver {
     SumcheckProverOutput<E> out;
     out.claim = claimed_sum();
     out.proof.degree = static_cast<std::uint32_t>(degree());
-    out.point.assign(n_, E::zero());
-    if (n_ == 0) {
-      for (std::size_t j = 0; j < K; ++j) out.proof.finals.push_back(E(inputs_[j][0]));
-      t.absorb_fields<E>("sumcheck/finals", out.proof.finals);
-      return out;
+    for (std::size_t round = 0; round < n_; ++round) {
+      std::vector<E> s = next_message();
+      t.absorb_fields<E>("sumcheck/round", s);
+      receive(t.challenge_ext("sumcheck/challenge"));
+      out.proof.rounds.push_back(std::move(s));
     }
-    E c = E::one();  // Π_{u>v} eq(w_u, r_u)
-    E r_prev{}, r_first{};
+    out.proof.finals = final_values();
+    out.point = point_;
+    t.absorb_fields<E>("sumcheck/finals", out.proof.finals);
+    return out;
+  }
+
+  // Step by step (batched sumchecks, sumcheck/batched.hpp): next_message() is s_t of
+  // the current round, receive(r_t) binds its variable; after n rounds final_values()
+  // are the f_j(r). prove() is exactly this loop against a transcript.
+  std::size_t rounds_done() const noexcept { return round_; }
+  std::vector<E> next_message() {
+    if (round_ >= n_) throw ArgumentError("sumcheck: no round left");
+    const std::size_t v = n_ - 1 - round_;
+    if (round_ == 0) {
+      first_round();
+      return *first_;
+    }
     // Small-value schedule (products of two base tables, no eq factor, n ≥ 3):
     // round 1 is evaluated from the base tables without folding, and round 2
     // folds them by (r_0, r_1) at once — the half-size table of round 1 is never
     // written.
     const bool small_value = kSmallValue && w_.empty() && n_ >= 3;
-    for (std::size_t round = 0; round < n_; ++round) {
-      const std::size_t v = n_ - 1 - round;
-      std::vector<E> s;
-      if (round == 0) {
-        s = *first_;
-      } else {
-        std::optional<std::array<E, d + 1>> q;
-        if constexpr (kSmallValue) {
-          if (small_value && round == 1) q = small_value_round1(r_prev, v);
-          if (small_value && round == 2) q = double_fold_round(r_first, r_prev, v);
-          if (small_value && round >= 3) q = packed_inplace_round(r_prev, v);
-        }
-        if (!q) q = fused_round(r_prev, v, round == 1);
-        s = finish_round(*q, v, c);
-      }
-      t.absorb_fields<E>("sumcheck/round", s);
-      const E r = t.challenge_ext("sumcheck/challenge");
-      out.point[v] = r;
-      if (!w_.empty()) c = c * (w_[v] * r + (E::one() - w_[v]) * (E::one() - r));  // c · eq(w_v, r_v)
-      out.proof.rounds.push_back(std::move(s));
-      if (round == 0) r_first = r;
-      r_prev = r;
+    std::optional<std::array<E, d + 1>> q;
+    if constexpr (kSmallValue) {
+      if (small_value && round_ == 1) q = small_value_round1(r_prev_, v);
+      if (small_value && round_ == 2) q = double_fold_round(r_first_, r_prev_, v);
+      if (small_value && round_ >= 3) q = packed_inplace_round(r_prev_, v);
     }
-    // Last fold: f_j(r) = t_j[0] + r_0 (t_j[1] − t_j[0]).
+    if (!q) q = fused_round(r_prev_, v, round_ == 1);
+    return finish_round(*q, v, c_);
+  }
+  void receive(const E& r) {
+    if (round_ >= n_) throw ArgumentError("sumcheck: no round left");
+    const std::size_t v = n_ - 1 - round_;
+    if (point_.size() != n_) point_.assign(n_, E::zero());
+    point_[v] = r;
+    if (!w_.empty()) c_ = c_ * (w_[v] * r + (E::one() - w_[v]) * (E::one() - r));  // c · eq(w_v, r_v)
+    if (round_ == 0) r_first_ = r;
+    r_prev_ = r;
+    ++round_;
+  }
+  std::vector<E> final_values() const {
+    if (round_ != n_) throw ArgumentError("sumcheck: final values before the last round");
+    std::vector<E> out;
     for (std::size_t j = 0; j < K; ++j) {
+      if (n_ == 0) {
+        out.push_back(E(inputs_[j][0]));
+        continue;
+      }
+      // Last fold: f_j(r) = t_j[0] + r_0 (t_j[1] − t_j[0]).
       E lo, hi;
       if (n_ == 1) {
         lo = E(inputs_[j][0]);
@@ -150,11 +168,11 @@ class SumcheckProver {
         lo = owned_[j][0];
         hi = owned_[j][1];
       }
-      out.proof.finals.push_back(lo + r_prev * (hi - lo));
+      out.push_back(lo + r_prev_ * (hi - lo));
     }
-    t.absorb_fields<E>("sumcheck/finals", out.proof.finals);
     return out;
   }
+  const std::vector<E>& point() const noexcept { return point_; }
 
  private:
   // eq(w_{<v}, x') = lo[x' mod 2^L] · hi[x' >> L] with L = ⌈v/2⌉.
@@ -479,6 +497,11 @@ class SumcheckProver {
   std::vector<E> w_;
   std::size_t n_ = 0;
   std::optional<std::vector<E>> first_;
+  // Step state: rounds done, challenges so far, c = Π_{u>v} eq(w_u, r_u).
+  std::size_t round_ = 0;
+  std::vector<E> point_;
+  E r_prev_{}, r_first_{};
+  E c_ = E::one();
   // Folded tables after round 1: 2^{n-1} extension elements each, allocated
   // without zero-filling (E is trivially copyable) and first touched by the
   // thread that owns the chunk.

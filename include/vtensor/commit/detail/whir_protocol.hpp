@@ -29,6 +29,7 @@
 #include "vtensor/poly/reed_solomon.hpp"
 #include "vtensor/sumcheck/proof.hpp"
 #include "vtensor/sumcheck/round_poly.hpp"
+#include "vtensor/transcript/pow.hpp"
 #include "vtensor/transcript/transcript.hpp"
 
 namespace vtensor {
@@ -109,46 +110,11 @@ inline std::vector<E> powers(const E& beta, std::size_t m) {
   return out;
 }
 
-// Proof of work (grinding): the prover finds a nonce with
-//   SHA-256("vtensor/whir/pow" ‖ seed ‖ nonce_le) < 2^{256 − bits},
-// seed squeezed from the transcript right before the challenge it protects; the
-// nonce is then absorbed. A cheating prover pays 2^bits hashes per attempt.
-inline std::array<std::uint8_t, 32> pow_seed(Transcript& t) {
-  std::array<std::uint8_t, 32> s{};
-  for (int i = 0; i < 4; ++i) t.challenge_base("whir/pow_seed").to_bytes(s.data() + 8 * i);
-  return s;
-}
-inline bool pow_ok(const std::array<std::uint8_t, 32>& seed, std::uint64_t nonce, unsigned bits) {
-  static constexpr std::string_view kTag = "vtensor/whir/pow";
-  std::uint8_t msg[kTag.size() + 40];
-  std::memcpy(msg, kTag.data(), kTag.size());
-  std::memcpy(msg + kTag.size(), seed.data(), 32);
-  for (int i = 0; i < 8; ++i) msg[kTag.size() + 32 + i] = static_cast<std::uint8_t>(nonce >> (8 * i));
-  const Digest d = sha256(std::span<const std::uint8_t>(msg, sizeof msg));
-  unsigned zeros = 0;
-  for (std::size_t b = 0; b < Digest::kSize && zeros < bits; ++b) {
-    const unsigned lz = d.data()[b] == 0 ? 8u : static_cast<unsigned>(std::countl_zero(d.data()[b]));
-    zeros += lz;
-    if (lz < 8) break;
-  }
-  return zeros >= bits;
-}
-inline void pow_prove(Transcript& t, ByteWriter& w, unsigned bits) {
-  if (bits == 0) return;
-  const auto seed = pow_seed(t);
-  std::uint64_t nonce = 0;
-  while (!pow_ok(seed, nonce, bits)) ++nonce;
-  w.u64(nonce);
-  t.absorb_u64("whir/pow_nonce", nonce);
-}
-inline void pow_verify(Transcript& t, ByteReader& r, unsigned bits) {
-  if (bits == 0) return;
-  const auto seed = pow_seed(t);
-  const std::uint64_t nonce = r.u64();
-  if (!pow_ok(seed, nonce, bits))
-    throw VerifyError("whir: proof of work does not reach " + std::to_string(bits) + " bits");
-  t.absorb_u64("whir/pow_nonce", nonce);
-}
+// Proof of work (transcript/pow.hpp), under WHIR's names.
+using vtensor::pow_ok;
+using vtensor::pow_prove;
+using vtensor::pow_seed;
+using vtensor::pow_verify;
 
 inline constexpr std::size_t kMaxPoints = std::size_t{1} << kMaxClaimsLog;
 inline constexpr std::size_t kMaxPolys = 1024;
