@@ -307,17 +307,20 @@ TEST_CASE("model parts: every mutated byte of a small proof is rejected; malform
   auto trailing = proof;
   trailing.push_back(0);
   CHECK_THROWS_AS(verify(p, l, com, claims, trailing), DecodeError);
+  auto models = proof;
+  models[6] = 2;  // u32 models at byte 6
+  CHECK_THROWS_AS(verify(p, l, com, claims, models), DecodeError);
   auto parts = proof;
-  parts[6] = 3;  // u32 parts at byte 6
+  parts[10] = 3;  // u32 parts at byte 10
   CHECK_THROWS_AS(verify(p, l, com, claims, parts), DecodeError);
   auto points = proof;
-  points[10] = 3;  // u32 points at byte 10
+  points[14] = 3;  // u32 points at byte 14
   CHECK_THROWS_AS(verify(p, l, com, claims, points), DecodeError);
   auto version = proof;
-  version[4] = 2;
+  version[4] = 1;
   CHECK_THROWS_AS(verify(p, l, com, claims, version), DecodeError);
   auto noncanon = proof;  // the first value's first coordinate := p
-  for (int i = 0; i < 8; ++i) noncanon[14 + i] = static_cast<std::uint8_t>(Goldilocks::kModulus >> (8 * i));
+  for (int i = 0; i < 8; ++i) noncanon[18 + i] = static_cast<std::uint8_t>(Goldilocks::kModulus >> (8 * i));
   CHECK_THROWS_AS(verify(p, l, com, claims, noncanon), DecodeError);
 }
 

@@ -14,23 +14,24 @@
 // same WhirParams with num_vars = n_part, the same chunk log c), one after the
 // other: peak memory is that of one part's commit; one codeword file per part.
 //
-// Open: claims "tensor t at r ∈ E^{d_t} is v". Tensor t's MLE at r is part q_t's MLE
-// at the low n_part coordinates of its model point; z = those rotated by c (the
-// part's WHIR point). Every part is opened at the common set of points z_1..z_m with
-// one Whir::open_batch; the prover sends the values of ALL parts at all points and
-// the verifier checks, for claim l, values[q_l][l] = v_l, then runs Whir::verify_batch
-// (which binds every value and proves all of them).
+// Open: claims "tensor t at r ∈ E^{d_t} is v_k in model k" on K models (1 … 32) with
+// one layout and parameters (a base and a fine-tuned checkpoint). Tensor t's MLE at r
+// is part q_t's MLE at the low n_part coordinates of its model point; z = those
+// rotated by c (the part's WHIR point). Every part of every model is opened at the
+// common points z_1..z_m with one Whir::open_batch; the prover sends the values of the
+// parts that do not hold claim l's tensor (the verifier knows the others: the claimed
+// values), and Whir::verify_batch binds and proves all of them.
 //
-// Proof wire format (little-endian, version 1):
-//   u32 magic "VTMP" ‖ u16 version ‖ u32 parts ‖ u32 points ‖
-//   parts × points F_{p²} values (part-major, canonical: GoldilocksExt2::to_bytes) ‖
-//   the open_batch proof (docs/commitment.md).
-// One part is the same format (open_batch of one polynomial is open_many).
+// Proof wire format (little-endian, version 2):
+//   u32 magic "VTMP" ‖ u16 version ‖ u32 models ‖ u32 parts ‖ u32 points ‖
+//   for each model k, part q, point l with q ≠ q_l: the F_{p²} value (canonical) ‖
+//   the open_batch proof (docs/commitment.md) over the K·parts polynomials, model-major.
+// One part sends no values.
 //
 // Transcript: bind_model(t, layout, c, n_part) (layout digest, c, n_part, number of
-// parts), then the claims' tensor indices, then open_batch's statement (parameters
-// with num_vars = n_part, every root, every point, every value) — done inside
-// open_model / verify_model.
+// parts), the model count, the claims' tensor indices, then open_batch's statement
+// (parameters with num_vars = n_part, every root, every point, every value) — done
+// inside open_models / verify_models.
 #pragma once
 
 #include <algorithm>
@@ -46,7 +47,8 @@
 namespace vtensor {
 
 inline constexpr std::uint32_t kModelProofMagic = 0x504D5456;       // "VTMP"
-inline constexpr std::uint16_t kModelProofVersion = 1;
+inline constexpr std::uint16_t kModelProofVersion = 2;
+inline constexpr std::size_t kModelMaxModels = 32;  // models opened together
 inline constexpr std::uint32_t kModelCommitmentMagic = 0x434D5456;  // "VTMC"
 inline constexpr std::uint16_t kModelCommitmentVersion = 1;
 inline constexpr unsigned kModelMaxPartsLog = 10;  // at most 2^10 parts (Whir::open_batch's polynomial cap)
@@ -226,77 +228,122 @@ inline ModelPartsProverData commit_model_parts(const WhirParams& params, ModelSo
   return out;
 }
 
+
+// "Tensor `tensor` has MLE value values[k] at `point` in model k" for several models
+// with one layout and one set of parameters (a base and a fine-tuned checkpoint).
+struct ModelMultiClaim {
+  std::size_t tensor = 0;
+  std::vector<GoldilocksExt2> point;
+  std::vector<GoldilocksExt2> values;  // one per model
+};
+
 namespace model_detail {
 
-inline void absorb_claim_tensors(Transcript& t, std::span<const ModelClaim> claims) {
+// The WHIR points and the part of every claim; VerifyError / ArgumentError (by Fail)
+// on a claim that names a missing tensor or has the wrong number of coordinates.
+template <class Fail>
+void claim_points(const ModelLayout& layout, unsigned np, unsigned c, std::span<const ModelMultiClaim> claims,
+                  std::size_t models, std::vector<std::vector<GoldilocksExt2>>& points, std::vector<std::size_t>& part_of,
+                  Fail&& fail) {
+  if (claims.empty() || claims.size() > whir_detail::kMaxPoints) fail("the number of claims must be in [1, 2^16]");
+  for (const auto& cl : claims) {
+    if (cl.tensor >= layout.size() || cl.point.size() != layout.tensor(cl.tensor).log_size)
+      fail("a claim names tensor " + std::to_string(cl.tensor) + " that does not exist or has another number of variables");
+    if (cl.values.size() != models) fail("a claim needs one value per model");
+    points.push_back(layout.part_whir_point(cl.tensor, cl.point, np, c));
+    part_of.push_back(static_cast<std::size_t>(layout.part_of(cl.tensor, np)));
+  }
+}
+
+inline void bind_models(Transcript& t, const ModelLayout& layout, unsigned c, unsigned np, std::size_t models,
+                        std::span<const ModelMultiClaim> claims) {
+  bind_model(t, layout, c, np);
+  t.absorb_u64("model/models", models);
   ByteWriter w;
   w.u64(claims.size());
-  for (const auto& c : claims) w.u64(c.tensor);
+  for (const auto& cl : claims) w.u64(cl.tensor);
   t.absorb("model/claim_tensors", w.data());
 }
 
 }  // namespace model_detail
 
-// Proves every claim (1 … 2^16 of them) in one proof (wire format at the top). The
-// source must hold the committed model. Opening holds every part's table and codeword
-// in memory (2^n + 2^{n+R} values), like ModelProverData::materialize. ArgumentError
-// on a malformed claim or a claimed value that is not the tensor's.
-inline std::vector<std::uint8_t> open_model(const ModelPartsProverData& pd, ModelSource& source,
-                                            std::span<const ModelClaim> claims, Transcript& t) {
+// Proves every claim (1 … 2^16 of them) on every model (1 … 32 models with the same
+// layout, parameters, chunk log and part size) in one proof: all parts of all models
+// are opened with one Whir::open_batch at the common points. Wire format at the top
+// (the values of the parts that do not hold a claim's tensor travel; the claimed ones
+// are the verifier's). Each source must hold its committed model. Opening holds every
+// part's table and codeword in memory (like ModelPartsProverData::materialize).
+// ArgumentError on a malformed claim or a claimed value that is not the tensor's.
+inline std::vector<std::uint8_t> open_models(std::span<const ModelPartsProverData* const> pds,
+                                             std::span<ModelSource* const> sources,
+                                             std::span<const ModelMultiClaim> claims, Transcript& t) {
   using E = GoldilocksExt2;
-  const ModelLayout& layout = pd.layout();
-  if (!(source.layout() == layout)) throw ArgumentError("open_model: the source has another layout");
-  if (claims.empty() || claims.size() > whir_detail::kMaxPoints)
-    throw ArgumentError("open_model: the number of claims must be in [1, 2^16]");
-  const std::size_t parts = pd.num_parts(), m = claims.size();
+  if (pds.empty() || pds.size() > kModelMaxModels || sources.size() != pds.size())
+    throw ArgumentError("open_models: 1 … 32 models, one source each");
+  const ModelPartsProverData& p0 = *pds[0];
+  const ModelLayout& layout = p0.layout();
+  for (std::size_t k = 0; k < pds.size(); ++k) {
+    if (!(pds[k]->layout() == layout) || !(sources[k]->layout() == layout))
+      throw ArgumentError("open_models: the models or sources have different layouts");
+    if (pds[k]->part_params().encode() != p0.part_params().encode() || pds[k]->chunk_log() != p0.chunk_log())
+      throw ArgumentError("open_models: the models were committed with different parameters");
+  }
+  const std::size_t parts = p0.num_parts(), m = claims.size(), models = pds.size();
   std::vector<std::vector<E>> points;
   std::vector<std::size_t> part_of;
-  for (const auto& c : claims) {
-    if (c.tensor >= layout.size())
-      throw ArgumentError("open_model: tensor " + std::to_string(c.tensor) + " of " + std::to_string(layout.size()));
-    points.push_back(pd.whir_point(c.tensor, c.point));  // ArgumentError on a wrong dimension
-    part_of.push_back(static_cast<std::size_t>(pd.part_of(c.tensor)));
-  }
+  model_detail::claim_points(layout, p0.part_vars(), p0.chunk_log(), claims, models, points, part_of,
+                             [](const std::string& msg) { throw ArgumentError("open_models: " + msg); });
   std::vector<WhirProverData> wpds;
-  std::vector<std::vector<E>> values;
-  for (std::size_t q = 0; q < parts; ++q) {
-    wpds.push_back(pd.materialize(q, source));
-    values.push_back(whir_detail::evaluate_many<Goldilocks>(wpds.back().table, points));
-  }
-  for (std::size_t l = 0; l < m; ++l)
-    if (values[part_of[l]][l] != claims[l].value)
-      throw ArgumentError("open_model: claim " + std::to_string(l) + " on tensor '" + layout.tensor(claims[l].tensor).name +
-                          "': the claimed value is not the tensor's value at the point");
-  bind_model(t, layout, pd.chunk_log(), pd.part_vars());
-  model_detail::absorb_claim_tensors(t, claims);
+  std::vector<std::vector<E>> values;  // (model, part) major
+  for (std::size_t k = 0; k < models; ++k)
+    for (std::size_t q = 0; q < parts; ++q) {
+      wpds.push_back(pds[k]->materialize(q, *sources[k]));
+      values.push_back(whir_detail::evaluate_many<Goldilocks>(wpds.back().table, points));
+    }
+  for (std::size_t k = 0; k < models; ++k)
+    for (std::size_t l = 0; l < m; ++l)
+      if (values[k * parts + part_of[l]][l] != claims[l].values[k])
+        throw ArgumentError("open_models: claim " + std::to_string(l) + " on tensor '" +
+                            layout.tensor(claims[l].tensor).name + "' of model " + std::to_string(k) +
+                            ": the claimed value is not the tensor's value at the point");
+  model_detail::bind_models(t, layout, p0.chunk_log(), p0.part_vars(), models, claims);
   std::vector<const WhirProverData*> ptrs;
   for (const auto& w : wpds) ptrs.push_back(&w);
   const auto batch = Whir::open_batch(ptrs, points, values, t);
   ByteWriter w;
   w.u32(kModelProofMagic);
   w.u16(kModelProofVersion);
+  w.u32(static_cast<std::uint32_t>(models));
   w.u32(static_cast<std::uint32_t>(parts));
   w.u32(static_cast<std::uint32_t>(m));
-  for (const auto& row : values) w.fields<E>(row);
+  for (std::size_t k = 0; k < models; ++k)
+    for (std::size_t q = 0; q < parts; ++q)
+      for (std::size_t l = 0; l < m; ++l)
+        if (q != part_of[l]) w.field<E>(values[k * parts + q][l]);
   w.bytes(batch);
   return std::move(w).take();
 }
 
-// Checks a proof from open_model. params: the parameters as given to
-// commit_model_parts (num_vars = n; each part uses num_vars = com.part_vars).
-// ArgumentError if params.num_vars is not the layout's n; DecodeError on malformed
-// bytes (truncation, trailing bytes, counts other than com's parts and the claims,
-// non-canonical elements, or inside the batch proof); VerifyError on a commitment that
-// does not fit the layout or parameters, a malformed claim, or a failed check.
-inline void verify_model(const WhirParams& params, const ModelLayout& layout, const ModelCommitment& com,
-                         std::span<const ModelClaim> claims, std::span<const std::uint8_t> proof, Transcript& t) {
+// Checks a proof from open_models. params: as given to commit_model_parts (num_vars =
+// n). ArgumentError if params.num_vars is not the layout's n; DecodeError on malformed
+// bytes (truncation, trailing bytes, counts other than the verifier's, non-canonical
+// elements, or inside the batch proof); VerifyError on commitments that do not fit the
+// layout or parameters, a malformed claim, or a failed check.
+inline void verify_models(const WhirParams& params, const ModelLayout& layout, std::span<const ModelCommitment> coms,
+                          std::span<const ModelMultiClaim> claims, std::span<const std::uint8_t> proof, Transcript& t) {
   using E = GoldilocksExt2;
   if (params.num_vars != layout.num_vars())
-    throw ArgumentError("verify_model: params.num_vars = " + std::to_string(params.num_vars) + ", the layout has n = " +
+    throw ArgumentError("verify_models: params.num_vars = " + std::to_string(params.num_vars) + ", the layout has n = " +
                         std::to_string(layout.num_vars()));
+  if (coms.empty() || coms.size() > kModelMaxModels) throw VerifyError("model: 1 … 32 models");
+  const ModelCommitment& com = coms[0];
   const unsigned n = layout.num_vars(), np = com.part_vars;
-  if (com.num_vars != n)
-    throw VerifyError("model: the commitment has n = " + std::to_string(com.num_vars) + ", the layout " + std::to_string(n));
+  for (const auto& c : coms) {
+    if (c.num_vars != n)
+      throw VerifyError("model: a commitment has n = " + std::to_string(c.num_vars) + ", the layout " + std::to_string(n));
+    if (c.part_vars != np || c.chunk_log != com.chunk_log || c.parts.size() != com.parts.size())
+      throw VerifyError("model: the commitments are cut into different parts");
+  }
   if (np > n || n - np > kModelMaxPartsLog || com.parts.size() != (std::size_t{1} << (n - np)))
     throw VerifyError("model: the commitment's parts (" + std::to_string(com.parts.size()) + " of 2^" +
                       std::to_string(np) + ") do not cover 2^" + std::to_string(n) + " entries");
@@ -311,37 +358,43 @@ inline void verify_model(const WhirParams& params, const ModelLayout& layout, co
   } catch (const ArgumentError& e) {
     throw VerifyError(std::string("model: ") + e.what());
   }
-  if (claims.empty() || claims.size() > whir_detail::kMaxPoints)
-    throw VerifyError("model: the number of claims must be in [1, 2^16]");
-  const std::size_t parts = com.parts.size(), m = claims.size();
+  const std::size_t parts = com.parts.size(), m = claims.size(), models = coms.size();
   std::vector<std::vector<E>> points;
   std::vector<std::size_t> part_of;
-  for (const auto& c : claims) {
-    if (c.tensor >= layout.size() || c.point.size() != layout.tensor(c.tensor).log_size)
-      throw VerifyError("model: a claim names tensor " + std::to_string(c.tensor) +
-                        " that does not exist or has another number of variables");
-    points.push_back(layout.part_whir_point(c.tensor, c.point, np, com.chunk_log));
-    part_of.push_back(static_cast<std::size_t>(layout.part_of(c.tensor, np)));
-  }
-  bind_model(t, layout, com.chunk_log, np);
-  model_detail::absorb_claim_tensors(t, claims);
-
+  model_detail::claim_points(layout, np, com.chunk_log, claims, models, points, part_of,
+                             [](const std::string& msg) { throw VerifyError("model: " + msg); });
+  model_detail::bind_models(t, layout, com.chunk_log, np, models, claims);
   ByteReader r(proof, "model proof");
   r.expect_u32(kModelProofMagic, "magic");
   r.expect_u16(kModelProofVersion, "version");
-  const std::uint32_t got_parts = r.u32();
-  if (got_parts != parts)
-    r.fail("part count " + std::to_string(got_parts) + ", the commitment has " + std::to_string(parts));
-  const std::uint32_t got_points = r.u32();
-  if (got_points != m) r.fail("point count " + std::to_string(got_points) + ", the verifier has " + std::to_string(m) + " claims");
-  std::vector<std::vector<E>> values;
-  for (std::size_t q = 0; q < parts; ++q) values.push_back(r.fields<E>(m, "part value"));
-  const auto batch = proof.subspan(r.position());
-  for (std::size_t l = 0; l < m; ++l)
-    if (values[part_of[l]][l] != claims[l].value)
-      throw VerifyError("model: claim " + std::to_string(l) + " on tensor '" + layout.tensor(claims[l].tensor).name +
-                        "': part " + std::to_string(part_of[l]) + "'s value differs from the claimed value");
-  Whir::verify_batch(pp, com.parts, points, values, batch, t);
+  if (r.u32() != models) r.fail("the model count differs from the verifier's");
+  if (r.u32() != parts) r.fail("the part count differs from the commitment's");
+  if (r.u32() != m) r.fail("the point count differs from the verifier's claims");
+  std::vector<std::vector<E>> values(models * parts, std::vector<E>(m, E::zero()));
+  std::vector<WhirCommitment> roots;
+  for (std::size_t k = 0; k < models; ++k)
+    for (std::size_t q = 0; q < parts; ++q) {
+      roots.push_back(coms[k].parts[q]);
+      for (std::size_t l = 0; l < m; ++l)
+        values[k * parts + q][l] = q == part_of[l] ? claims[l].values[k] : r.field<E>("part value");
+    }
+  Whir::verify_batch(pp, roots, points, values, proof.subspan(r.position()), t);
+}
+
+// One model: open_models / verify_models with a single model (ModelClaim's value).
+inline std::vector<std::uint8_t> open_model(const ModelPartsProverData& pd, ModelSource& source,
+                                            std::span<const ModelClaim> claims, Transcript& t) {
+  std::vector<ModelMultiClaim> mc;
+  for (const auto& c : claims) mc.push_back({c.tensor, c.point, {c.value}});
+  const ModelPartsProverData* pds[1] = {&pd};
+  ModelSource* srcs[1] = {&source};
+  return open_models(pds, srcs, mc, t);
+}
+inline void verify_model(const WhirParams& params, const ModelLayout& layout, const ModelCommitment& com,
+                         std::span<const ModelClaim> claims, std::span<const std::uint8_t> proof, Transcript& t) {
+  std::vector<ModelMultiClaim> mc;
+  for (const auto& c : claims) mc.push_back({c.tensor, c.point, {c.value}});
+  verify_models(params, layout, std::span<const ModelCommitment>(&com, 1), mc, proof, t);
 }
 
 }  // namespace vtensor
