@@ -42,7 +42,7 @@ struct Fixture {
       x1.push_back(eqt[row]);
     }
   }
-  std::vector<LookupTableSpec> tables() const { return {{4, 1, {}, 0}, {3, 2, z, 6}}; }
+  std::vector<LookupTableSpec> tables() const { return {{4, 1, {}, {}}, {3, 2, z, {6}}}; }
   template <class P>
   void add_to(P& p) const {
     for (auto& t : tables()) p.add_table(t);
@@ -180,6 +180,20 @@ TEST_CASE("logup: out-of-table values, dead entries, wrong multiplicities and wr
   x0[0][3] = x0[0][3] == F::zero() ? F::one() : F::zero();
   CHECK(check(fx, m, proof));
   CHECK_FALSE(check(fx, m, proof, &x0));
+}
+
+TEST_CASE("logup: a table with a multi-dimensional live shape") {
+  // Live shape (3, 5) on 2 + 3 bits: entry j = c0·8 + c1 is live iff c0 < 3 and c1 < 5.
+  LookupTableSpec t{5, 9, {}, {3, 5}};
+  std::vector<E> live(32);
+  for (std::uint64_t j = 0; j < 32; ++j) {
+    CHECK(t.live(j) == ((j >> 3) < 3 && (j & 7) < 5));
+    live[j] = t.live(j) ? E::one() : E::zero();
+  }
+  CHECK(t.live_count() == 15);
+  std::mt19937_64 rng(24);
+  const auto u = test::random_exts(rng, 5);
+  CHECK(logup_detail::live_mle(t, u) == mle_evaluate<E, E>(live, u));
 }
 
 TEST_CASE("logup: the MLEs of the index and less-than tables") {

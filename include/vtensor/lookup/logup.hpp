@@ -4,7 +4,7 @@
 // Tuples. Every looked-up entry and every table entry is a tuple (x0, x1, tag, x3),
 // compressed with challenges as v = x0 + γ x1 + γ² tag + γ³ x3:
 //   table T (2^b entries j, tag tag_T):  x0 = j, x1 = eq(bits(j), z_T) (or 0),
-//                                        x3 = [j ≥ limit_T] ("dead" entries),
+//                                        x3 = [j is not live] ("dead" entries),
 //   column c looking into T:             x0 = its values (base field), x1 = its second
 //                                        values (extension, or 0), tag = tag_T, x3 = 0.
 // So a column entry matches an entry of ITS table only (tags differ), never a dead one
@@ -26,7 +26,8 @@
 //   p~(ρ) = Σ_c pre_c − Σ_T pre_T m_T~(u)
 //   q~(ρ) = Σ_c pre_c (α − x0_c~(u) − γ x1_c~(u) − γ² tag_c) + Σ_T pre_T (α − t_T~(u))
 //           + (1 − Σ_B pre_B)
-//   t_T~(u) = Σ_j 2^j u_j + γ eq(u, z_T) + γ² tag_T + γ³ (1 − lt~(u, limit_T)).
+//   t_T~(u) = Σ_j 2^j u_j + γ eq(u, z_T) + γ² tag_T + γ³ (1 − Π_i lt~(u_i, d_i))
+// (u_i the bits of live dimension i, lt~ the MLE of [coordinate < d_i]).
 // The column values x0_c~(u), x1_c~(u) and m_T~(u) are claims the CALLER proves
 // (commitment openings): verify() returns the points, check_leaves() takes the values.
 //
@@ -59,12 +60,33 @@ namespace vtensor {
 inline constexpr unsigned kLogUpSecurityBits = 100;
 inline constexpr unsigned kLogUpMaxTableVars = 28;
 
+// Table T: entries j < 2^b. live_shape (d_0, …, d_{k−1}) with Σ ⌈log2 d_i⌉ = b reads j
+// as the hypercube index of a coordinate tuple (docs/layout.md §3: the last dimension
+// lowest); j is live iff every coordinate is below its extent. Empty: all live.
 struct LookupTableSpec {
-  unsigned log_size = 0;            // b: entries j < 2^b
-  std::uint64_t tag = 0;            // distinct per table
+  unsigned log_size = 0;                 // b
+  std::uint64_t tag = 0;                 // distinct per table
   std::vector<GoldilocksExt2> eq_point;  // empty: x1 = 0; else b coordinates z_T
-  std::uint64_t limit = 0;          // entries j ≥ limit are dead; 0 means 2^b (none)
-  std::uint64_t live() const { return limit == 0 ? (std::uint64_t{1} << log_size) : limit; }
+  std::vector<std::uint64_t> live_shape;
+  bool live(std::uint64_t j) const {
+    for (std::size_t i = live_shape.size(); i-- > 0;) {
+      const unsigned k = log2_ceil(live_shape[i]);
+      if ((j & ((std::uint64_t{1} << k) - 1)) >= live_shape[i]) return false;
+      j >>= k;
+    }
+    return true;
+  }
+  bool all_live() const {
+    for (auto d : live_shape)
+      if (!is_power_of_two(d)) return false;
+    return true;
+  }
+  std::uint64_t live_count() const {
+    if (live_shape.empty()) return std::uint64_t{1} << log_size;
+    std::uint64_t c = 1;
+    for (auto d : live_shape) c *= d;
+    return c;
+  }
 };
 
 struct LookupColumnSpec {
@@ -126,6 +148,24 @@ inline Layout place(std::span<const LookupColumnSpec> cols, std::span<const Look
   return l;
 }
 
+inline unsigned shape_bits(std::span<const std::uint64_t> shape) {
+  unsigned b = 0;
+  for (auto d : shape) b += log2_ceil(d);
+  return b;
+}
+
+// MLE of the live indicator at u (b coordinates; the last dimension lowest).
+inline E live_mle(const LookupTableSpec& t, std::span<const E> u) {
+  E acc = E::one();
+  std::size_t at = 0;
+  for (std::size_t i = t.live_shape.size(); i-- > 0;) {
+    const unsigned k = log2_ceil(t.live_shape[i]);
+    acc *= less_than_mle(u.subspan(at, k), t.live_shape[i]);
+    at += k;
+  }
+  return acc;
+}
+
 inline E block_indicator(std::span<const E> rho, std::uint64_t off, unsigned d) {
   E acc = E::one();
   for (std::size_t j = d; j < rho.size(); ++j) acc *= ((off >> j) & 1) ? rho[j] : E::one() - rho[j];
@@ -145,7 +185,11 @@ inline void check_specs(std::span<const LookupColumnSpec> cols, std::span<const 
     if (t.log_size > kLogUpMaxTableVars) throw ArgumentError("logup: a table above 2^28 entries");
     if (!t.eq_point.empty() && t.eq_point.size() != t.log_size)
       throw ArgumentError("logup: a table's eq point has the wrong length");
-    if (t.limit > (std::uint64_t{1} << t.log_size)) throw ArgumentError("logup: a table's limit exceeds its size");
+    if (!t.live_shape.empty()) {
+      for (auto d : t.live_shape)
+        if (d == 0) throw ArgumentError("logup: a live extent of 0");
+      if (shape_bits(t.live_shape) != t.log_size) throw ArgumentError("logup: a table's live shape does not fill it");
+    }
     for (std::size_t k = 0; k < i; ++k)
       if (tabs[k].tag == t.tag) throw ArgumentError("logup: two tables share a tag");
   }
@@ -200,11 +244,11 @@ class LogUpProver {
       if (!tab.eq_point.empty()) eqt = eq_table<E>(tab.eq_point);
       for (std::size_t i = 0; i < x0_[c].size(); ++i) {
         const std::uint64_t j = x0_[c][i].value();
-        const bool ok = j < tab.live() && (eqt.empty() || x1_[c][i] == eqt[j]);
+        const bool ok = j < (std::uint64_t{1} << tab.log_size) && tab.live(j) && (eqt.empty() || x1_[c][i] == eqt[j]);
         if (!ok)
           throw ArgumentError("logup: column " + std::to_string(c) + " entry " + std::to_string(i) + " (value " +
                               std::to_string(x0_[c][i].to_signed()) + ") is not in its table of " +
-                              std::to_string(tab.live()) + " entries");
+                              std::to_string(tab.live_count()) + " live entries");
         ++count[cols_[c].table][j];
       }
     }
@@ -230,7 +274,7 @@ class LogUpProver {
     using namespace logup_detail;
     check_specs(cols_, tabs_);
     if (m.size() != tabs_.size()) throw ArgumentError("logup: one multiplicity table per table");
-    const Layout lay = place(cols_, tabs_);
+    const logup_detail::Layout lay = place(cols_, tabs_);
     pow_prove(t, w, pow_bits(lay.L));
     const E alpha = t.challenge_ext("logup/alpha");
     const E gamma = t.challenge_ext("logup/gamma");
@@ -255,7 +299,7 @@ class LogUpProver {
       const std::uint64_t off = lay.tab_off[k];
       for (std::size_t j = 0; j < m[k].size(); ++j) {
         p[off + j] = -E(m[k][j]);
-        q[off + j] = alpha - compress(E::from_u64(j), eqt.empty() ? E::zero() : eqt[j], tab.tag, j >= tab.live(), gamma);
+        q[off + j] = alpha - compress(E::from_u64(j), eqt.empty() ? E::zero() : eqt[j], tab.tag, !tab.live(j), gamma);
       }
     }
     const auto claims = prove_fraction_sum(t, w, std::move(p), std::move(q));
@@ -334,7 +378,7 @@ class LogUpVerifier {
       const auto u = pd.local(tab.log_size);
       E tv = index_mle(u) + g2 * E::from_u64(tab.tag);
       if (!tab.eq_point.empty()) tv += g * eq_eval<E>(u, tab.eq_point);
-      if (tab.live() < (std::uint64_t{1} << tab.log_size)) tv += g3 * (E::one() - less_than_mle(u, tab.live()));
+      if (!tab.all_live()) tv += g3 * (E::one() - live_mle(tab, u));
       p -= pre * m[k];
       q += pre * (pd.alpha - tv);
       covered += pre;
