@@ -43,15 +43,33 @@ inline std::vector<std::int64_t> matmul(const std::vector<std::int64_t>& u, cons
   return out;
 }
 
+// A source that adds values at given model offsets (e.g. in a tensor's padding, which a
+// checkpoint never has): a malformed tuned model for cheating-prover tests.
+class JunkSource final : public ModelSource {
+ public:
+  JunkSource(std::unique_ptr<ModelSource> inner, std::vector<std::pair<std::uint64_t, Goldilocks>> junk)
+      : inner_(std::move(inner)), junk_(std::move(junk)) {}
+  const ModelLayout& layout() const override { return inner_->layout(); }
+  void read(std::uint64_t off, std::span<Goldilocks> out) override {
+    inner_->read(off, out);
+    for (const auto& [at, v] : junk_)
+      if (at >= off && at < off + out.size()) out[at - off] += v;
+  }
+
+ private:
+  std::unique_ptr<ModelSource> inner_;
+  std::vector<std::pair<std::uint64_t, Goldilocks>> junk_;
+};
+
 // A committed base/tuned pair and what a verifier needs.
 struct DriftPair {
   WhirParams params;
   ModelLayout layout;
-  std::unique_ptr<MemoryModelSource> base_src, tuned_src;
+  std::unique_ptr<ModelSource> base_src, tuned_src;
   std::unique_ptr<ModelPartsProverData> base, tuned;
 
   DriftPair(const std::vector<DriftTensor>& ts, const TempDir& dir, unsigned max_part_vars = 0,
-            WhirParams p = model_params(0, 2, 4, 4)) {
+            WhirParams p = model_params(0, 2, 4, 4), std::vector<std::pair<std::uint64_t, Goldilocks>> junk = {}) {
     std::vector<ModelTensorSpec> specs;
     std::vector<std::vector<Goldilocks>> b, t;
     for (const auto& x : ts) {
@@ -69,6 +87,7 @@ struct DriftPair {
     params.num_vars = layout.num_vars();
     base_src = std::make_unique<MemoryModelSource>(layout, std::move(b));
     tuned_src = std::make_unique<MemoryModelSource>(layout, std::move(t));
+    if (!junk.empty()) tuned_src = std::make_unique<JunkSource>(std::move(tuned_src), std::move(junk));
     ModelCommitOptions opt;
     opt.dir = dir.path;
     opt.chunk_log = 4;

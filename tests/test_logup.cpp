@@ -170,6 +170,26 @@ TEST_CASE("logup: out-of-table values, dead entries, wrong multiplicities and wr
   fx2 = fx;
   fx2.x1[0] += E::one();
   CHECK_FALSE(check(fx2, m, raw_proof(fx2, fx.x0, m)));
+  // A zero denominator: a leaf q = α − v with v = α makes Q_0 = Π q = 0 (and hides
+  // that fraction from the sum); the verifier refuses Q_0 = 0.
+  {
+    Transcript t = fresh();
+    ByteWriter w;
+    const E alpha = t.challenge_ext("logup/alpha");
+    (void)t.challenge_ext("logup/gamma");
+    std::vector<E> p(128, E::zero()), q(128, E::one());
+    p[0] = E::one();
+    q[0] = E::zero();
+    (void)alpha;
+    prove_fraction_sum(t, w, p, q);
+    const auto bytes = std::move(w).take();
+    CHECK_FALSE(test::verifies([&] {
+      auto v = fx.verifier();
+      Transcript t2 = fresh();
+      ByteReader rd(bytes, "logup");
+      v.verify(t2, rd);
+    }));
+  }
   // Multiplicities off by one.
   auto m3 = m;
   m3[0][0] += F::one();

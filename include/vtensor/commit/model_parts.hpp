@@ -302,10 +302,13 @@ inline std::vector<std::uint8_t> open_models(std::span<const ModelPartsProverDat
     }
   for (std::size_t k = 0; k < models; ++k)
     for (std::size_t l = 0; l < m; ++l)
-      if (values[k * parts + part_of[l]][l] != claims[l].values[k])
+      if (testing::refuse(values[k * parts + part_of[l]][l] != claims[l].values[k]))
         throw ArgumentError("open_models: claim " + std::to_string(l) + " on tensor '" +
                             layout.tensor(claims[l].tensor).name + "' of model " + std::to_string(k) +
                             ": the claimed value is not the tensor's value at the point");
+  if (testing::cheating())  // prove the claimed values, false or not
+    for (std::size_t k = 0; k < models; ++k)
+      for (std::size_t l = 0; l < m; ++l) values[k * parts + part_of[l]][l] = claims[l].values[k];
   model_detail::bind_models(t, layout, p0.chunk_log(), p0.part_vars(), models, claims);
   std::vector<const WhirProverData*> ptrs;
   for (const auto& w : wpds) ptrs.push_back(&w);

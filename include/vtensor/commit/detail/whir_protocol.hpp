@@ -29,6 +29,7 @@
 #include "vtensor/poly/reed_solomon.hpp"
 #include "vtensor/sumcheck/proof.hpp"
 #include "vtensor/sumcheck/round_poly.hpp"
+#include "vtensor/testing.hpp"
 #include "vtensor/transcript/pow.hpp"
 #include "vtensor/transcript/transcript.hpp"
 

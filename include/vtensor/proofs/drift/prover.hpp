@@ -138,9 +138,11 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     LookupTableSpec spec{plan.tables[col.table].log_size, 0, {}, plan.tables[col.table].live_shape};
     for (std::size_t i = 0; i < x0.size(); ++i) {
       const std::uint64_t j = x0[i].value();
-      if (j >> spec.log_size || !spec.live(j))
+      if (j >> spec.log_size || !spec.live(j)) {
+        if (testing::cheating()) continue;  // uncounted: the lookup will not balance
         throw PolicyViolation("tensor '" + layout.tensor(col.tensor).name + "': a looked-up value (" +
                               std::to_string(x0[i].to_signed()) + ") is outside its range");
+      }
       ++counts[col.table][j];
     }
     col_x0.push_back(std::move(x0));
@@ -239,7 +241,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
         const std::int64_t yi = y.to_signed();
         sq += static_cast<unsigned __int128>(static_cast<__int128>(yi) * yi);
       }
-      if (sq > static_cast<unsigned __int128>(c.projection->bound_sq) * k)
+      if (testing::refuse(sq > static_cast<unsigned __int128>(c.projection->bound_sq) * k))
         throw PolicyViolation("tensor '" + x.name + "': the random-projection estimate of ‖Δ‖_F² exceeds its bound");
       tape.send("drift/projection", proj_y[c.tensor]);
       proj_lambda[c.tensor] = t.challenge_exts("drift/proj_lambda", k);
@@ -378,6 +380,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     std::vector<E> r;
     tape.append(prove_batched(t, ptr, claims, &r));
     std::vector<bool> w_sent(layout.size(), false);
+    std::vector<E> w_at(layout.size());
     for (std::size_t i = 0; i < inst.size(); ++i) {
       const auto [tt, kind] = owners[i];
       const auto& pc = plan.pieces[tt];
@@ -386,11 +389,11 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
       if (kind == 'n' || kind == 'p') {
         const auto pt = prefix(r, x.log_size);
         if (!w_sent[tt]) {
-          w_sent[tt] = true;
-          const E wb = mle_evaluate<E, Goldilocks>(wit[tt].base, pt);
-          tape.send("drift/sum_base", wb);
-          model_claims.push_back({tt, pt, {wb, wb + f[0]}});
+          w_at[tt] = mle_evaluate<E, Goldilocks>(wit[tt].base, pt);
+          tape.send("drift/sum_base", w_at[tt]);
         }
+        w_sent[tt] = true;
+        model_claims.push_back({tt, pt, {w_at[tt], w_at[tt] + f[0]}});
       } else if (kind == 'r') {
         const auto& l = *plan.constraints[tt].low_rank;
         const auto& p = ch[tt].rank;

@@ -17,6 +17,7 @@
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/proofs/drift/constraints.hpp"
+#include "vtensor/testing.hpp"
 
 namespace vtensor::drift {
 
@@ -98,7 +99,7 @@ inline void check_padding_zero(const ModelTensor& x, std::span<const Goldilocks>
   std::vector<bool> real(delta.size(), false);
   for_each_entry(x, [&](std::uint64_t, std::uint64_t j) { real[j] = true; });
   for (std::size_t j = 0; j < delta.size(); ++j)
-    if (!real[j] && !delta[j].is_zero())
+    if (testing::refuse(!real[j] && !delta[j].is_zero()))
       throw PolicyViolation(where(x) + ": a padding entry of the committed tables differs (hypercube index " +
                             std::to_string(j) + "): the commitments are not of the declared shape");
 }
@@ -112,7 +113,7 @@ inline void low_rank(const ModelTensor& x, const TensorConstraints::LowRank& l, 
   const std::int64_t lim = std::int64_t{1} << (l.factor_bits - 1);
   for (const auto* m : {&f.u, &f.v})
     for (std::size_t i = 0; i < m->size(); ++i)
-      if ((*m)[i] < -lim || (*m)[i] >= lim)
+      if (testing::refuse((*m)[i] < -lim || (*m)[i] >= lim))
         throw PolicyViolation(where(x) + ": a factor entry " + std::to_string((*m)[i]) + " does not fit " +
                               std::to_string(l.factor_bits) + " signed bits");
   const HypercubeIndexer h(x.shape);
@@ -134,7 +135,7 @@ inline void low_rank(const ModelTensor& x, const TensorConstraints::LowRank& l, 
       }
       w.e[flat] = Goldilocks::from_i64(static_cast<std::int64_t>(res));
     }
-  if (static_cast<std::uint64_t>(worst) > l.residual)
+  if (testing::refuse(static_cast<std::uint64_t>(worst) > l.residual))
     throw PolicyViolation(where(x) + ": Δ − U·V has an entry of " + std::to_string(worst) + " at " + h.coords(worst_at) +
                           ", above the residual bound " + std::to_string(l.residual) + " (rank " + std::to_string(r) + ")");
   for (auto q : f.u) w.u.push_back(Goldilocks::from_i64(q));
@@ -152,6 +153,7 @@ inline void sparse(const ModelTensor& x, const TensorConstraints::Sparse& s, Ten
   for (std::uint64_t j = 0; j < w.delta.size(); ++j) {
     if (w.delta[j].is_zero()) continue;
     if (k == s.slots) {
+      if (testing::cheating()) break;  // the list holds s of them; the proof will fail
       std::uint64_t nnz = 0;
       for (auto d : w.delta) nnz += !d.is_zero();
       throw PolicyViolation(where(x) + ": " + std::to_string(nnz) + " entries changed, more than max_nonzeros " +
@@ -180,6 +182,7 @@ inline TensorWitness make_witness(const ModelTensor& x, const TensorConstraints&
   check_padding_zero(x, w.delta);
   const HypercubeIndexer h(x.shape);
   auto first_bad = [&](auto&& bad) -> std::optional<std::uint64_t> {
+    if (testing::cheating()) return std::nullopt;
     for (std::uint64_t i = 0; i < x.numel; ++i)
       if (bad(w.delta[h(i)].to_signed())) return i;
     return std::nullopt;
@@ -196,14 +199,16 @@ inline TensorWitness make_witness(const ModelTensor& x, const TensorConstraints&
       throw PolicyViolation(where(x) + ": the change " + std::to_string(w.delta[h(*i)].to_signed()) + " at " +
                             h.coords(*i) + " alone exceeds the norm bound");
     unsigned __int128 s = 0;
+    Goldilocks field_sum = Goldilocks::zero();
     for (auto d : w.delta) {
       const std::int64_t v = d.to_signed();
       s += static_cast<unsigned __int128>(static_cast<__int128>(v) * v);
+      field_sum += d * d;
     }
-    if (s > c.norm->bound_sq)
+    if (testing::refuse(s > c.norm->bound_sq))
       throw PolicyViolation(where(x) + ": ‖Δ‖_F² = " + std::to_string(static_cast<std::uint64_t>(s)) +
                             " fixed-point units² exceeds the bound " + std::to_string(c.norm->bound_sq));
-    w.norm_sq = static_cast<std::uint64_t>(s);
+    w.norm_sq = field_sum.value();  // = s when the range check holds (no wraparound)
   }
   if (c.entry) {
     const auto eps = static_cast<std::int64_t>(c.entry->eps);
