@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "vtensor/commit/model.hpp"
+#include "vtensor/detail/trace.hpp"
 
 namespace vtensor {
 
@@ -295,10 +296,13 @@ inline std::vector<std::uint8_t> open_models(std::span<const ModelPartsProverDat
                              [](const std::string& msg) { throw ArgumentError("open_models: " + msg); });
   std::vector<WhirProverData> wpds;
   std::vector<std::vector<E>> values;  // (model, part) major
+  vtensor::detail::TraceClock clock;
   for (std::size_t k = 0; k < models; ++k)
     for (std::size_t q = 0; q < parts; ++q) {
       wpds.push_back(pds[k]->materialize(q, *sources[k]));
+      clock.lap("model open/materialize");
       values.push_back(whir_detail::evaluate_many<Goldilocks>(wpds.back().table, points));
+      clock.lap("model open/evaluate");
     }
   for (std::size_t k = 0; k < models; ++k)
     for (std::size_t l = 0; l < m; ++l)

@@ -23,6 +23,7 @@
 
 #include "vtensor/commit/bundle.hpp"
 #include "vtensor/commit/model.hpp"
+#include "vtensor/detail/trace.hpp"
 #include "vtensor/mle/dense.hpp"
 #include "vtensor/proofs/drift/common.hpp"
 #include "vtensor/proofs/drift/tape.hpp"
@@ -99,6 +100,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     throw ArgumentError("prove_drift: the two models were committed with different parameters");
   const WhirParams bparams = opt.bundle_params.value_or(default_bundle_params(base.data->params()));
   const Plan plan = make_plan(layout, resolve_constraints(policy, layout, opt.scale_log2));
+  vtensor::detail::TraceClock clock;
 
   // Witness and the verdicts' certified values.
   std::vector<TensorWitness> wit(layout.size());
@@ -122,6 +124,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
   for (const auto& c : plan.constraints)
     if (c.norm) cert.verdicts[c.tensor].norm_sq = wit[c.tensor].norm_sq;
 
+  clock.lap("drift/witness");
   // Lookup columns' x0 (padded) and the multiplicities, known before any challenge.
   std::vector<std::vector<Goldilocks>> piece_tables(plan.bundle_a.size());
   for (std::size_t i = 0; i < plan.bundle_a.size(); ++i)
@@ -168,6 +171,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     bundle_a = commit_bundle(bparams, std::move(bt));
     tape.send_digest("drift/bundle_a", bundle_a->commitment().root);
   }
+  clock.lap("drift/bundle A");
 
   // 2. Points; bundle B.
   const auto ch = draw_challenges(t, layout, plan);
@@ -198,6 +202,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     bundle_b = commit_bundle(bparams, std::move(bt));
     tape.send_digest("drift/bundle_b", bundle_b->commitment().root);
   }
+  clock.lap("drift/bundle B");
 
   // 3. Values at the points.
   std::vector<ModelMultiClaim> model_claims;
@@ -258,6 +263,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
       cert.verdicts[c.tensor].projection_sq = sq;
     }
 
+  clock.lap("drift/point values");
   // 4. LogUp.
   std::vector<E> rho;
   if (!plan.columns.empty()) {
@@ -302,6 +308,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     }
   }
 
+  clock.lap("drift/lookups");
   // 5. The batched sumcheck.
   std::vector<std::unique_ptr<SumcheckInstance>> inst;
   std::vector<E> claims;
@@ -416,12 +423,15 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     }
   }
 
+  clock.lap("drift/sumcheck");
   // 6. Openings.
   const ModelPartsProverData* pds[2] = {base.data, tuned.data};
   ModelSource* srcs[2] = {base.source, tuned.source};
   tape.append_sized(open_models(pds, srcs, model_claims, t));
+  clock.lap("drift/model opening (" + std::to_string(model_claims.size()) + " claims)");
   if (bundle_a) tape.append_sized(open_bundle(*bundle_a, claims_a, t));
   if (bundle_b) tape.append_sized(open_bundle(*bundle_b, claims_b, t));
+  clock.lap("drift/bundle openings");
   cert.body = std::move(tape).take();
   return cert;
 }
