@@ -57,6 +57,7 @@
 #include "vtensor/detail/buffer.hpp"
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
+#include "vtensor/hash/capped_merkle.hpp"
 #include "vtensor/hash/merkle.hpp"
 #include "vtensor/poly/reed_solomon.hpp"
 #include "vtensor/transcript/transcript.hpp"
@@ -138,9 +139,11 @@ inline WhirProverData materialize_table(const WhirParams& params, std::span<cons
 // helper thread, one call at a time. The WHIR table is M' rotated by c
 // (c = model_chunk_log(params, ·)); the codeword is written to cw, the scratch file
 // goes to dir; returns the root. params must be valid, not hiding.
+inline constexpr unsigned kModelCapHeight = 10;  // the cap the streamed commit keeps
+
 template <class Read>
 Digest commit_streamed(const WhirParams& params, Read&& read_table, unsigned c, const std::filesystem::path& dir,
-                       std::size_t block_entries, const File& cw) {
+                       std::size_t block_entries, const File& cw, MerkleCap* cap = nullptr) {
   const unsigned n = params.num_vars, R = params.log_inv_rate, m = n - c;
   const auto sched = params.schedule();
   if (sched.empty()) {  // small: in memory, T = M'
@@ -195,10 +198,14 @@ Digest commit_streamed(const WhirParams& params, Read&& read_table, unsigned c, 
   detail::UninitArray<Goldilocks> rows[2] = {detail::make_uninit_array<Goldilocks>(H * B),
                                              detail::make_uninit_array<Goldilocks>(H * B)};
   auto tr = detail::make_uninit_array<Goldilocks>(H * B);
-  // Each t's B rows are cut into P subtrees so that T·P tasks keep the threads busy.
-  std::size_t P = 1;
-  while (P < B && T * P < 4 * static_cast<std::size_t>(detail::max_threads())) P *= 2;
-  std::vector<Digest> parts(T * P);
+  // Each t's B rows are cut into subtrees of 2^h rows (the cap level), hashed in parallel.
+  const unsigned h = std::min(kModelCapHeight, log2_exact(B));
+  const std::size_t per_block = B >> h;
+  std::vector<Digest> parts(T * per_block);
+  if (cap) {
+    cap->height = h;
+    cap->digests.assign((T * L) >> h, Digest{});
+  }
   std::vector<StreamingMerkle> trees(T, StreamingMerkle(log2_exact(blocks)));
   Background reading, writing;
   auto read = [&](std::size_t b) {
@@ -214,11 +221,14 @@ Digest commit_streamed(const WhirParams& params, Read&& read_table, unsigned c, 
       for (std::size_t t = 0; t < T; ++t) cw.pwrite_all(r + t * B * K, B * K * 8, (t * L + b * B) * K * 8);
       for (std::size_t h = 0; h < H; ++h) scratch.punch_hole((h * L + b * B) * 8, B * 8);
     });
-    subtree_roots(r, K, B / P, T * P, parts.data());
+    subtree_roots(r, K, std::size_t{1} << h, T * per_block, parts.data());
     for (std::size_t t = 0; t < T; ++t) {
-      StreamingMerkle block(log2_exact(P));
-      for (std::size_t p = 0; p < P; ++p) block.push(parts[t * P + p]);
+      StreamingMerkle block(log2_exact(per_block));
+      for (std::size_t p = 0; p < per_block; ++p) block.push(parts[t * per_block + p]);
       trees[t].push(block.root());
+      if (cap)
+        std::copy_n(parts.begin() + static_cast<std::ptrdiff_t>(t * per_block), per_block,
+                    cap->digests.begin() + static_cast<std::ptrdiff_t>((t * L + b * B) >> h));
     }
   }
   writing.wait();

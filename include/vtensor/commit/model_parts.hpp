@@ -42,6 +42,7 @@
 #include <utility>
 #include <vector>
 
+#include "vtensor/commit/detail/model_open_stream.hpp"
 #include "vtensor/commit/model.hpp"
 #include "vtensor/detail/trace.hpp"
 
@@ -170,6 +171,8 @@ class ModelPartsProverData {
     source.read(static_cast<std::uint64_t>(q) << com_.part_vars, m);
     return m;
   }
+  // The cap of part q's codeword tree (empty when its table is sent whole).
+  const MerkleCap& cap(std::size_t q) const { return caps_.at(q); }
   // WhirProverData of part q (its table in memory, its codeword read back; DecodeError
   // if the file does not match the root). The source must hold the committed model.
   WhirProverData materialize(std::size_t q, ModelSource& source) const {
@@ -186,6 +189,7 @@ class ModelPartsProverData {
   WhirParams params_, part_params_;
   ModelCommitment com_;
   std::vector<model_detail::OwnedPath> codewords_;
+  std::vector<MerkleCap> caps_;
 };
 
 // Commits the model of `source` in parts (see the top). params.num_vars must be the
@@ -221,9 +225,11 @@ inline ModelPartsProverData commit_model_parts(const WhirParams& params, ModelSo
     auto [cw, cw_path] = model_detail::create_unique(dir, "vtensor-model-part" + std::to_string(q) + "-codeword");
     out.codewords_.push_back(std::move(cw_path));
     const std::uint64_t base = static_cast<std::uint64_t>(q) << np;
+    MerkleCap cap;
     const Digest root = model_detail::commit_streamed(
         out.part_params_, [&, base](std::uint64_t off, std::span<Goldilocks> dst) { source.read(base + off, dst); },
-        out.com_.chunk_log, dir, opt.block_entries, cw);
+        out.com_.chunk_log, dir, opt.block_entries, cw, &cap);
+    out.caps_.push_back(std::move(cap));
     out.com_.parts.push_back(WhirCommitment{root});
   }
   return out;
@@ -294,29 +300,57 @@ inline std::vector<std::uint8_t> open_models(std::span<const ModelPartsProverDat
   std::vector<std::size_t> part_of;
   model_detail::claim_points(layout, p0.part_vars(), p0.chunk_log(), claims, models, points, part_of,
                              [](const std::string& msg) { throw ArgumentError("open_models: " + msg); });
-  std::vector<WhirProverData> wpds;
-  std::vector<std::vector<E>> values;  // (model, part) major
+  const WhirParams& pp = p0.part_params();
+  std::vector<std::vector<E>> values(models * parts, std::vector<E>(m, E::zero()));  // (model, part) major
+  std::vector<Digest> roots;
+  for (std::size_t k = 0; k < models; ++k)
+    for (std::size_t q = 0; q < parts; ++q) roots.push_back(pds[k]->root(q));
+  std::vector<std::uint8_t> batch;
   vtensor::detail::TraceClock clock;
-  for (std::size_t k = 0; k < models; ++k)
-    for (std::size_t q = 0; q < parts; ++q) {
-      wpds.push_back(pds[k]->materialize(q, *sources[k]));
-      clock.lap("model open/materialize");
-      values.push_back(whir_detail::evaluate_many<Goldilocks>(wpds.back().table, points));
-      clock.lap("model open/evaluate");
-    }
-  for (std::size_t k = 0; k < models; ++k)
-    for (std::size_t l = 0; l < m; ++l)
-      if (testing::refuse(values[k * parts + part_of[l]][l] != claims[l].values[k]))
-        throw ArgumentError("open_models: claim " + std::to_string(l) + " on tensor '" +
-                            layout.tensor(claims[l].tensor).name + "' of model " + std::to_string(k) +
-                            ": the claimed value is not the tensor's value at the point");
-  if (testing::cheating())  // prove the claimed values, false or not
+  if (pp.schedule().empty()) {
+    // Small parts: the tables travel whole; materialize them.
+    std::vector<WhirProverData> wpds;
+    for (std::size_t k = 0; k < models; ++k)
+      for (std::size_t q = 0; q < parts; ++q) {
+        wpds.push_back(pds[k]->materialize(q, *sources[k]));
+        values[k * parts + q] = whir_detail::evaluate_many<Goldilocks>(wpds.back().table, points);
+      }
+    for (std::size_t k = 0; k < models; ++k)
+      for (std::size_t l = 0; l < m; ++l)
+        if (testing::refuse(values[k * parts + part_of[l]][l] != claims[l].values[k]))
+          throw ArgumentError("open_models: claim " + std::to_string(l) + " on tensor '" +
+                              layout.tensor(claims[l].tensor).name + "' of model " + std::to_string(k) +
+                              ": the claimed value is not the tensor's value at the point");
     for (std::size_t k = 0; k < models; ++k)
       for (std::size_t l = 0; l < m; ++l) values[k * parts + part_of[l]][l] = claims[l].values[k];
-  model_detail::bind_models(t, layout, p0.chunk_log(), p0.part_vars(), models, claims);
-  std::vector<const WhirProverData*> ptrs;
-  for (const auto& w : wpds) ptrs.push_back(&w);
-  const auto batch = Whir::open_batch(ptrs, points, values, t);
+    model_detail::bind_models(t, layout, p0.chunk_log(), p0.part_vars(), models, claims);
+    std::vector<const WhirProverData*> ptrs;
+    for (const auto& w : wpds) ptrs.push_back(&w);
+    batch = Whir::open_batch(ptrs, points, values, t);
+  } else {
+    // Streamed (commit/detail/model_open_stream.hpp): tables from the sources, rows and
+    // paths from the codeword files and caps.
+    std::vector<model_detail::StreamPoly> polys;
+    for (std::size_t k = 0; k < models; ++k)
+      for (std::size_t q = 0; q < parts; ++q)
+        polys.push_back({sources[k], static_cast<std::uint64_t>(q) << p0.part_vars(), pds[k]->codeword_path(q),
+                         &pds[k]->cap(q)});
+    std::vector<model_detail::TensorPoint> tps;
+    for (const auto& cl : claims) {
+      const ModelTensor& x = layout.tensor(cl.tensor);
+      tps.push_back({x.offset & ((std::uint64_t{1} << p0.part_vars()) - 1), x.log_size, cl.point});
+    }
+    model_detail::StreamedModelFirstIteration first(pp, p0.chunk_log(), std::move(polys), std::move(tps));
+    // The claimed values; the parts that do not hold a claim's tensor are evaluated on
+    // the tensor's block (a wrong claimed value surfaces in the first sumcheck round).
+    if (parts > 1) values = first.claim_values();
+    for (std::size_t k = 0; k < models; ++k)
+      for (std::size_t l = 0; l < m; ++l) values[k * parts + part_of[l]][l] = claims[l].values[k];
+    clock.lap("model open/claim values");
+    model_detail::bind_models(t, layout, p0.chunk_log(), p0.part_vars(), models, claims);
+    batch = Whir::open_batch_with(first, pp, roots, points, values, t);
+  }
+  clock.lap("model open/whir");
   ByteWriter w;
   w.u32(kModelProofMagic);
   w.u16(kModelProofVersion);

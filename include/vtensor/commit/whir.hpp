@@ -46,6 +46,10 @@
 
 namespace vtensor {
 
+namespace whir_detail {
+class FirstIteration;
+}
+
 inline constexpr std::uint32_t kWhirMagic = 0x48575456;  // "VTWH"
 
 // What the prover keeps after committing: the table and the first tree. In hiding
@@ -140,6 +144,13 @@ class Whir {
   static std::vector<std::uint8_t> open_batch(std::span<const WhirProverData* const> pds,
                                               std::span<const std::vector<E>> points,
                                               std::span<const std::vector<E>> values, Transcript& t);
+  // The same proof from polynomials held elsewhere (a streamed model commitment): the
+  // first iteration comes from `first` (commit/detail/whir_prover.hpp), roots[j] is
+  // polynomial j's commitment; the bytes are open_batch's.
+  static std::vector<std::uint8_t> open_batch_with(whir_detail::FirstIteration& first, const WhirParams& p,
+                                                   std::span<const Digest> roots,
+                                                   std::span<const std::vector<E>> points,
+                                                   std::span<const std::vector<E>> values, Transcript& t);
   // Throws DecodeError (malformed bytes) or VerifyError (a failed check).
   static void verify_batch(const WhirParams& p, std::span<const WhirCommitment> cs,
                            std::span<const std::vector<E>> points, std::span<const std::vector<E>> values,

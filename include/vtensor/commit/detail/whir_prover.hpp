@@ -259,4 +259,21 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
   return std::move(w).take();
 }
 
+inline std::vector<std::uint8_t> Whir::open_batch_with(whir_detail::FirstIteration& first, const WhirParams& p,
+                                                       std::span<const Digest> roots,
+                                                       std::span<const std::vector<E>> points,
+                                                       std::span<const std::vector<E>> values, Transcript& t) {
+  using namespace whir_detail;
+  check_claims(p, roots.size(), points, values, [](const std::string& msg) { throw ArgumentError("whir open: " + msg); });
+  if (first.num_polys() != roots.size()) throw ArgumentError("whir open: one root per polynomial");
+  if (p.schedule().empty() || p.hiding_openings > 0)
+    throw ArgumentError("whir open: a streamed first iteration needs a folding schedule and no hiding");
+  bind_statement(t, p, roots, points, values);
+  ByteWriter w;
+  write_proof_header(w, kWhirMagic, E::kFieldId);
+  w.bytes(p.encode());
+  open_batch_rounds(first, p, points, values, t, w);
+  return std::move(w).take();
+}
+
 }  // namespace vtensor
