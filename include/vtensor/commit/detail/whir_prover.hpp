@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "vtensor/commit/whir.hpp"
+#include "vtensor/detail/trace.hpp"
 
 namespace vtensor {
 
@@ -122,6 +123,7 @@ inline void open_batch_rounds(FirstIteration& first, const WhirParams& p, std::s
                               std::span<const std::vector<E>> values, Transcript& t, ByteWriter& w) {
   const auto sched = p.schedule();
   const std::size_t np = first.num_polys(), m = points.size();
+  detail::TraceClock clock;
   // 0. OOD samples of every f_j, then the combination f = Σ μ^j f_j.
   std::vector<std::vector<E>> ood_pts;
   std::vector<E> ood_ans;
@@ -151,6 +153,7 @@ inline void open_batch_rounds(FirstIteration& first, const WhirParams& p, std::s
   std::vector<std::vector<E>> all_pts(points.begin(), points.end());
   all_pts.insert(all_pts.end(), ood_pts.begin(), ood_pts.end());
   first.combine(mu, all_pts, beta);
+  clock.lap("whir/OOD answers");
   std::vector<E> weight, f;
 
   std::vector<E> fibers_ext;
@@ -180,7 +183,10 @@ inline void open_batch_rounds(FirstIteration& first, const WhirParams& p, std::s
         if (more) h = round_poly<E>(weight, f);
       }
     }
-    if (i == 0) first.finish(f, weight);
+    if (i == 0) {
+      first.finish(f, weight);
+      clock.lap("whir/first iteration rounds");
+    }
     // Commit the folded function (then its OOD samples), or send it.
     std::vector<E> next_fibers;
     MerkleTree next_tree;
@@ -202,7 +208,9 @@ inline void open_batch_rounds(FirstIteration& first, const WhirParams& p, std::s
     const auto idx = query_indices(t, it);
     const std::size_t width = std::size_t{1} << it.fold;
     if (i == 0) {
+      clock.lap("whir/first fold committed");
       first.open_queries(idx, w);
+      clock.lap("whir/first queries");
     } else {
       for (auto j : idx) w.fields<E>(std::span<const E>(fibers_ext.data() + j * width, width));
       tree_ext.open_multi(idx).encode(w);
