@@ -427,11 +427,16 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
   // 6. Openings.
   const ModelPartsProverData* pds[2] = {base.data, tuned.data};
   ModelSource* srcs[2] = {base.source, tuned.source};
+  const std::size_t before_openings = tape.writer().size();
   tape.append_sized(open_models(pds, srcs, model_claims, t));
-  clock.lap("drift/model opening (" + std::to_string(model_claims.size()) + " claims)");
+  clock.lap("drift/model opening (" + std::to_string(model_claims.size()) + " claims, " +
+            std::to_string(tape.writer().size() - before_openings) + " B; " + std::to_string(before_openings) +
+            " B before the openings)");
+  const std::size_t before_bundles = tape.writer().size();
   if (bundle_a) tape.append_sized(open_bundle(*bundle_a, claims_a, t));
   if (bundle_b) tape.append_sized(open_bundle(*bundle_b, claims_b, t));
-  clock.lap("drift/bundle openings");
+  clock.lap("drift/bundle openings (" + std::to_string(tape.writer().size() - before_bundles) + " B, bundle A 2^" +
+            std::to_string(bundle_a ? bundle_a->layout().num_vars() : 0) + ")");
   cert.body = std::move(tape).take();
   return cert;
 }
