@@ -5,7 +5,7 @@
 //
 //   u32 magic "VTDC" ‖ u16 format version (1) ‖ u16 protocol version ‖ u16 field id (2)
 //   ‖ u16 hash id (1 = SHA-256) ‖ u8 mode (0 plain, 1 zero knowledge) ‖ u8 0
-//   ‖ 32 B layout digest ‖ 32 B policy digest ‖ i32 scale log2 ‖ 36 B model WHIR parameters
+//   ‖ 32 B layout digest ‖ 32 B policy digest ‖ i32 scale log2 ‖ 40 B model WHIR parameters
 //   ‖ u32 length ‖ base ModelCommitment ‖ u32 length ‖ tuned ModelCommitment
 //   ‖ u32 tensor count ‖ per tensor (layout order) a verdict ‖ u64 body length ‖ body.
 // Verdict: u8 mask (1 frozen, 2 norm, 4 entry, 8 low rank, 16 sparse, 32 projection;
@@ -188,6 +188,7 @@ struct Certificate {
     p.max_log_inv_rate = r.u32();
     p.max_pow_bits = r.u32();
     p.hiding_openings = r.u32();
+    p.query_pow_bits = r.u32();
     try {
       p.validate();
     } catch (const ArgumentError& e) {

@@ -24,7 +24,9 @@
 //       m = max(⌈√ρ/(2η)⌉, 3) (BCSS25 Thm 1.5, exceptional set up to the Johnson
 //       radius; mutual correlated agreement at that radius: Haböck 2025, BCGM26)
 //     capacity: 2^{n_i}/(η ρ² |E|) (conjecture; false for η = O(1/log n), 2026)
-//   t_i shift queries:                          (1 − δ_i)^{t_i}
+//   t_i shift queries:                          (1 − δ_i)^{t_i}, with q bits of grinding
+//                                               before their indices are drawn: t_i is the
+//                                               least with t_i·log2(1/(1−δ_i)) + q ≥ λ
 //   combination γ:                              ℓ_{i+1} (t_i + s_{i+1}) / |E|
 //   claim batching β (m claims + s_0):          ℓ_0 (m + s_0) / |E|
 // (γ and β need grinding only in the capacity regime, whose lists are long.)
@@ -70,6 +72,7 @@ struct WhirParams {
   unsigned max_log_inv_rate = 4;    // R_max: later domains keep the rate ≥ 2^-R_max
   unsigned max_pow_bits = 20;       // grinding allowed before one challenge
   unsigned hiding_openings = 0;     // > 0: hiding (zero-knowledge) commitment, this many openings
+  unsigned query_pow_bits = 16;     // grinding before each iteration's query indices (capped by max_pow_bits)
 
   // One folding iteration.
   struct Iteration {
@@ -80,6 +83,7 @@ struct WhirParams {
     unsigned ood = 0;          // s_i: OOD samples for f_i, drawn right after its commitment
     unsigned pow_bits = 0;     // grinding before each of the k_i folding challenges
     unsigned comb_pow_bits = 0;  // grinding before γ (not in the last iteration)
+    unsigned query_pow = 0;      // grinding before the query indices (0 when every fiber is opened)
     double delta = 0;          // proximity parameter δ_i
     double list_bits = 0;      // log2 ℓ_i (list size at δ_i)
     double fold_error_bits = 0;  // −log2 of the folding term before grinding
@@ -87,7 +91,7 @@ struct WhirParams {
     std::uint64_t num_fibers() const { return std::uint64_t{1} << (log_domain - fold); }
     // Every fiber is opened (no sampling) when the sampled count would reach it.
     bool opens_all() const { return queries >= num_fibers(); }
-    double query_bits() const { return opens_all() ? 1e9 : queries * -std::log2(1.0 - delta); }
+    double query_bits() const { return opens_all() ? 1e9 : queries * -std::log2(1.0 - delta) + query_pow; }
   };
 
   // Derived schedule of the committed polynomial; empty when it has ≤ final_vars
@@ -118,13 +122,14 @@ struct WhirParams {
     if (static_cast<std::uint32_t>(regime) > 2) throw ArgumentError("WhirParams: unknown regime");
     if (max_log_inv_rate > 16) throw ArgumentError("WhirParams: max_log_inv_rate must be ≤ 16");
     if (max_pow_bits > 40) throw ArgumentError("WhirParams: max_pow_bits must be ≤ 40");
+    if (query_pow_bits > 30) throw ArgumentError("WhirParams: query_pow_bits must be ≤ 30");
   }
 
-  // Bytes absorbed into the transcript (and echoed in the proof header): nine u32.
+  // Bytes absorbed into the transcript (and echoed in the proof header): ten u32.
   std::vector<std::uint8_t> encode() const {
     std::vector<std::uint8_t> b;
     for (unsigned v : {num_vars, log_inv_rate, folding_factor, final_vars, security_bits,
-                       static_cast<unsigned>(regime), max_log_inv_rate, max_pow_bits, hiding_openings})
+                       static_cast<unsigned>(regime), max_log_inv_rate, max_pow_bits, hiding_openings, query_pow_bits})
       for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
     return b;
   }
@@ -245,10 +250,15 @@ inline std::vector<WhirParams::Iteration> whir_detail::schedule_for(const WhirPa
     s.pow_bits = pow_needed(s.fold_error_bits, security_bits, max_pow_bits);
     s.ood = ood_samples(regime, rt.list_bits, n, security_bits);
     const double per_query = rt.delta > 0 ? -std::log2(1.0 - rt.delta) : 0.0;
-    const double want = per_query > 0 ? std::ceil(security_bits / per_query) : 1e18;
+    const unsigned qpow = std::min({p.query_pow_bits, max_pow_bits, security_bits - 1});
+    const double want = per_query > 0 ? std::ceil((security_bits - qpow) / per_query) : 1e18;
     // Sampling as many fibers as exist is no better than opening them all.
-    s.queries = want >= static_cast<double>(s.num_fibers()) ? static_cast<unsigned>(s.num_fibers())
-                                                           : static_cast<unsigned>(want);
+    if (want >= static_cast<double>(s.num_fibers())) {
+      s.queries = static_cast<unsigned>(s.num_fibers());
+    } else {
+      s.queries = static_cast<unsigned>(want);
+      s.query_pow = qpow;
+    }
     out.push_back(s);
     n -= s.fold;
     log_l = std::min(log_l - 1, n + r_cap);

@@ -205,6 +205,7 @@ inline void open_batch_rounds(FirstIteration& first, const WhirParams& p, std::s
       t.absorb_fields<E>("whir/final", f);
     }
     // Queries on the current tree(s).
+    pow_prove(t, w, it.query_pow);
     const auto idx = query_indices(t, it);
     const std::size_t width = std::size_t{1} << it.fold;
     if (i == 0) {

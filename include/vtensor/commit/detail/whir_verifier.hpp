@@ -106,6 +106,7 @@ inline void Whir::verify_batch(const WhirParams& p, std::span<const WhirCommitme
       final_table = r.fields<E>(std::size_t{1} << p.final_vars, "whir final table entry");
       t.absorb_fields<E>("whir/final", final_table);
     }
+    pow_verify(t, r, it.query_pow);
     const auto idx = query_indices(t, it);
     const std::size_t width = std::size_t{1} << it.fold;
     const Goldilocks omega = Goldilocks::root_of_unity(it.log_domain);
