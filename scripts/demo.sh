@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./scripts/setup.sh
-exec ./build/examples/demo "${1:-build/demo_proof.bin}"
+exec ./build/examples/demo "${1:-build/demo_certificate.bin}"

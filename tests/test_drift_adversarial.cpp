@@ -227,9 +227,13 @@ TEST_CASE("drift adversarial: a certificate replayed against another policy, bas
   auto st_params = st;
   st_params.params.security_bits = 90;
   CHECK_FALSE(pair.accepts(st_params, bytes));
-  auto st_mode = st;
+  auto st_mode = st;  // zero knowledge is not built yet: refused, never treated as plain
   st_mode.zero_knowledge = true;
-  CHECK_FALSE(pair.accepts(st_mode, bytes));
+  CHECK_THROWS_AS(smdp::verify(st_mode, bytes), ArgumentError);
+  auto zk = cert;
+  zk.zero_knowledge = true;  // a plain proof relabelled as zero knowledge
+  CHECK_FALSE(pair.accepts(st, zk.encode()));
+  CHECK_THROWS_AS(smdp::verify(st_mode, zk.encode()), ArgumentError);
 }
 
 TEST_CASE("drift adversarial: the projection baseline's sums and bound") {

@@ -74,6 +74,8 @@ inline void check_header(const Certificate& c, const Statement& st, const std::v
 // unusable (a policy that cannot be resolved for the layout).
 inline VerifiedCertificate verify_drift(const Statement& st, std::span<const std::uint8_t> bytes) {
   using namespace verifier_detail;
+  if (st.zero_knowledge)
+    throw ArgumentError("verify_drift: zero-knowledge certificates are not supported by this build (docs/drift.md §7)");
   VerifiedCertificate out;
   out.certificate = Certificate::decode(bytes);
   const Certificate& c = out.certificate;
