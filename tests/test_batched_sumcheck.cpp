@@ -16,11 +16,7 @@ using F = Goldilocks;
 
 namespace {
 
-Transcript fresh() {
-  Transcript t("test/batched", 1, E::kFieldId);
-  t.seal_statement();
-  return t;
-}
+Transcript fresh() { return test::sealed_transcript("test/batched"); }
 
 struct Fixture {
   std::vector<F> a;                 // Σ a² over 2^6

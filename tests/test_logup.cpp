@@ -16,11 +16,7 @@ using F = Goldilocks;
 
 namespace {
 
-Transcript fresh() {
-  Transcript t("test/logup", 1, E::kFieldId);
-  t.seal_statement();
-  return t;
-}
+Transcript fresh() { return test::sealed_transcript("test/logup"); }
 
 // Two range columns into R_4 (16 entries), one indexed column into an eq table of 8
 // entries with entries ≥ 6 dead.

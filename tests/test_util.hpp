@@ -7,12 +7,14 @@
 #include <array>
 #include <random>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "vtensor/error.hpp"
 #include "vtensor/field/goldilocks_ext2.hpp"
 #include "vtensor/mle/eq.hpp"
 #include "vtensor/sumcheck/composition.hpp"
+#include "vtensor/transcript/transcript.hpp"
 
 namespace vtensor::test {
 
@@ -58,6 +60,13 @@ GoldilocksExt2 sum_of(const Tables& tables, std::span<const GoldilocksExt2> w) {
     acc += eq[i] * G::eval(y);
   }
   return acc;
+}
+
+// A sealed transcript for protocol pieces tested on their own.
+inline Transcript sealed_transcript(std::string_view id) {
+  Transcript t(id, 1, GoldilocksExt2::kFieldId);
+  t.seal_statement();
+  return t;
 }
 
 // Runs a verifier that rejects by throwing DecodeError or VerifyError: true when it

@@ -55,31 +55,12 @@ class CappedMerkle {
 
   // The multipath of `indices` (any order, repeats allowed), as MerkleTree::open_multi.
   MerkleMultiPath open_multi(std::span<const std::uint64_t> indices) const {
-    if (indices.empty()) throw ArgumentError("Merkle multipath needs at least one index");
     const std::uint64_t n = std::uint64_t{1} << depth_;
-    std::vector<std::uint64_t> cur;
-    for (auto i : indices) {
+    for (auto i : indices)
       if (i >= n) throw ArgumentError("Merkle leaf index " + std::to_string(i) + " >= " + std::to_string(n) + " leaves");
-      cur.push_back(n + i);
-    }
-    std::sort(cur.begin(), cur.end());
-    cur.erase(std::unique(cur.begin(), cur.end()), cur.end());
     std::map<std::uint64_t, std::vector<Digest>> subtrees;
-    MerkleMultiPath mp;
-    mp.depth = depth_;
-    for (unsigned l = 0; l < depth_; ++l) {
-      std::size_t w = 0;
-      for (std::size_t k = 0; k < cur.size(); ++k) {
-        const std::uint64_t p = cur[k];
-        if ((p & 1) == 0 && k + 1 < cur.size() && cur[k + 1] == p + 1)
-          ++k;  // both children known
-        else
-          mp.siblings.push_back(node(p ^ 1, l, subtrees));
-        cur[w++] = p >> 1;
-      }
-      cur.resize(w);
-    }
-    return mp;
+    return merkle_open_multi(depth_, indices,
+                             [&](std::uint64_t p, unsigned l) -> const Digest& { return node(p, l, subtrees); });
   }
 
  private:

@@ -135,6 +135,33 @@ inline int merkle_max_threads() {
 
 }  // namespace detail
 
+// A multipath over `indices` (in range, any order, repeats allowed) of a tree of depth D:
+// node(p, l) is the digest at heap position p (the root is 1, leaf i is 2^D + i) on level l
+// (0 = leaves). The siblings are those of MerkleMultiPath, in its order.
+template <class Node>
+MerkleMultiPath merkle_open_multi(unsigned depth, std::span<const std::uint64_t> indices, Node&& node) {
+  if (indices.empty()) throw ArgumentError("Merkle multipath needs at least one index");
+  const std::uint64_t n = std::uint64_t{1} << depth;
+  std::vector<std::uint64_t> cur;  // heap positions of the known nodes, sorted, distinct
+  cur.reserve(indices.size());
+  for (std::uint64_t i : indices) cur.push_back(n + i);
+  std::sort(cur.begin(), cur.end());
+  cur.erase(std::unique(cur.begin(), cur.end()), cur.end());
+  MerkleMultiPath mp;
+  mp.depth = depth;
+  for (unsigned l = 0; l < depth; ++l) {
+    std::size_t w = 0;
+    for (std::size_t k = 0; k < cur.size(); ++k) {
+      const std::uint64_t p = cur[k];
+      if ((p & 1) == 0 && k + 1 < cur.size() && cur[k + 1] == p + 1) ++k;  // both children known
+      else mp.siblings.push_back(node(p ^ 1, l));
+      cur[w++] = p >> 1;
+    }
+    cur.resize(w);
+  }
+  return mp;
+}
+
 class MerkleTree {
  public:
   MerkleTree() = default;
@@ -242,28 +269,8 @@ class MerkleTree {
   // One multipath for all `indices` (any order, repeats allowed; they do not change
   // the proof). See MerkleMultiPath for which siblings are sent and in what order.
   MerkleMultiPath open_multi(std::span<const std::uint64_t> indices) const {
-    if (indices.empty()) throw ArgumentError("Merkle multipath needs at least one index");
-    std::vector<std::uint64_t> cur;  // heap positions of the known nodes, sorted, distinct
-    cur.reserve(indices.size());
-    for (std::uint64_t i : indices) {
-      require_index(i);
-      cur.push_back(n_ + i);
-    }
-    std::sort(cur.begin(), cur.end());
-    cur.erase(std::unique(cur.begin(), cur.end()), cur.end());
-    MerkleMultiPath mp;
-    mp.depth = depth_;
-    for (unsigned l = 0; l < depth_; ++l) {
-      std::size_t w = 0;
-      for (std::size_t k = 0; k < cur.size(); ++k) {
-        const std::uint64_t p = cur[k];
-        if ((p & 1) == 0 && k + 1 < cur.size() && cur[k + 1] == p + 1) ++k;  // both children known
-        else mp.siblings.push_back(nodes_[p ^ 1]);
-        cur[w++] = p >> 1;
-      }
-      cur.resize(w);
-    }
-    return mp;
+    for (std::uint64_t i : indices) require_index(i);
+    return merkle_open_multi(depth_, indices, [&](std::uint64_t p, unsigned) -> const Digest& { return nodes_[p]; });
   }
 
  private:

@@ -56,6 +56,19 @@ struct FractionSumClaims {
 namespace gkr_detail {
 using E = GoldilocksExt2;
 
+// The claims on the next layer: after layer-1's four values (point = {}) or a layer's
+// sumcheck (its point r and finals P0, P1, Q0, Q1), draw τ; ρ = (r, τ) and the claims are
+// the lines through the finals at τ.
+struct LayerClaims {
+  std::vector<E> rho;
+  E p, q;
+};
+inline LayerClaims next_layer(Transcript& t, std::vector<E> point, std::span<const E> f) {
+  const E tau = t.challenge_ext("gkr/tau");
+  point.push_back(tau);
+  return {std::move(point), f[0] + tau * (f[1] - f[0]), f[2] + tau * (f[3] - f[2])};
+}
+
 inline BatchedInstanceSpec layer_spec(std::size_t k, std::vector<E> rho, E mu) {
   return {k, 3, 4, [rho = std::move(rho), mu](std::span<const E> r, std::span<const E> f) {
             return eq_eval<E>(rho, r) * (f[0] * f[3] + f[1] * f[2] + mu * f[2] * f[3]);
@@ -93,9 +106,7 @@ inline FractionSumClaims prove_fraction_sum(Transcript& t, ByteWriter& w, std::v
   t.absorb_fields<E>("gkr/layer1", top);
   out.root_p = top[0] * top[3] + top[1] * top[2];
   out.root_q = top[2] * top[3];
-  E tau = t.challenge_ext("gkr/tau");
-  std::vector<E> rho{tau};
-  E a = top[0] + tau * (top[1] - top[0]), b = top[2] + tau * (top[3] - top[2]);
+  LayerClaims c = next_layer(t, {}, top);
   for (unsigned k = 1; k < L; ++k) {
     const E mu = t.challenge_ext("gkr/mu");
     const std::size_t h = std::size_t{1} << k;
@@ -108,22 +119,16 @@ inline FractionSumClaims prove_fraction_sum(Transcript& t, ByteWriter& w, std::v
     Q[k + 1].clear();
     Q[k + 1].shrink_to_fit();
     DenseProductInstance inst(std::move(tabs),
-                              {{E::one(), {0, 3}}, {E::one(), {1, 2}}, {mu, {2, 3}}}, {}, rho);
+                              {{E::one(), {0, 3}}, {E::one(), {1, 2}}, {mu, {2, 3}}}, {}, c.rho);
     SumcheckInstance* ptr[1] = {&inst};
-    const E claim[1] = {a + mu * b};
+    const E claim[1] = {c.p + mu * c.q};
     std::vector<E> r;
-    const auto body = prove_batched(t, ptr, claim, &r);
-    w.bytes(body);
-    const auto f = inst.finals();
-    tau = t.challenge_ext("gkr/tau");
-    rho = r;
-    rho.push_back(tau);
-    a = f[0] + tau * (f[1] - f[0]);
-    b = f[2] + tau * (f[3] - f[2]);
+    w.bytes(prove_batched(t, ptr, claim, &r));
+    c = next_layer(t, std::move(r), inst.finals());
   }
-  out.point = rho;
-  out.leaf_p = a;
-  out.leaf_q = b;
+  out.point = c.rho;
+  out.leaf_p = c.p;
+  out.leaf_q = c.q;
   return out;
 }
 
@@ -138,24 +143,17 @@ inline FractionSumClaims verify_fraction_sum(Transcript& t, ByteReader& rd, unsi
   t.absorb_fields<E>("gkr/layer1", top);
   out.root_p = top[0] * top[3] + top[1] * top[2];
   out.root_q = top[2] * top[3];
-  E tau = t.challenge_ext("gkr/tau");
-  std::vector<E> rho{tau};
-  E a = top[0] + tau * (top[1] - top[0]), b = top[2] + tau * (top[3] - top[2]);
+  LayerClaims c = next_layer(t, {}, top);
   for (unsigned k = 1; k < L; ++k) {
     const E mu = t.challenge_ext("gkr/mu");
-    const BatchedInstanceSpec spec[1] = {layer_spec(k, rho, mu)};
-    const E claim[1] = {a + mu * b};
+    const BatchedInstanceSpec spec[1] = {layer_spec(k, c.rho, mu)};
+    const E claim[1] = {c.p + mu * c.q};
     const auto res = verify_batched(t, spec, claim, rd);
-    const auto& f = res.finals[0];
-    tau = t.challenge_ext("gkr/tau");
-    rho = res.point;
-    rho.push_back(tau);
-    a = f[0] + tau * (f[1] - f[0]);
-    b = f[2] + tau * (f[3] - f[2]);
+    c = next_layer(t, res.point, res.finals[0]);
   }
-  out.point = rho;
-  out.leaf_p = a;
-  out.leaf_q = b;
+  out.point = c.rho;
+  out.leaf_p = c.p;
+  out.leaf_q = c.q;
   return out;
 }
 

@@ -210,16 +210,25 @@ inline E compress(const E& x0, const E& x1, std::uint64_t tag, bool dead, const 
 }
 }  // namespace logup_detail
 
-// The prover: register tables and columns, hand the multiplicities to the caller to
-// commit, then prove.
-class LogUpProver {
+// The tables both sides register.
+class LogUpTables {
  public:
-  using E = GoldilocksExt2;
-
   std::size_t add_table(LookupTableSpec spec) {
     tabs_.push_back(std::move(spec));
     return tabs_.size() - 1;
   }
+  std::span<const LookupTableSpec> tables() const { return tabs_; }
+
+ protected:
+  std::vector<LookupTableSpec> tabs_;
+};
+
+// The prover: register tables and columns, hand the multiplicities to the caller to
+// commit, then prove.
+class LogUpProver : public LogUpTables {
+ public:
+  using E = GoldilocksExt2;
+
   // x0: 2^{log_size} base values (every one looked up); x1: the same count of
   // extension values iff the table has an eq point.
   std::size_t add_column(std::size_t table, std::vector<Goldilocks> x0, std::vector<E> x1 = {}) {
@@ -230,7 +239,6 @@ class LogUpProver {
     x1_.push_back(std::move(x1));
     return cols_.size() - 1;
   }
-  std::span<const LookupTableSpec> tables() const { return tabs_; }
   std::span<const LookupColumnSpec> columns() const { return cols_; }
 
   // m_T[j] = how many column entries are tuple j of table T. ArgumentError naming the
@@ -310,7 +318,6 @@ class LogUpProver {
   }
 
  private:
-  std::vector<LookupTableSpec> tabs_;
   std::vector<LookupColumnSpec> cols_;
   std::vector<std::vector<Goldilocks>> x0_;
   std::vector<std::vector<E>> x1_;
@@ -318,14 +325,10 @@ class LogUpProver {
 
 // The verifier: the same tables and columns, then verify() (reads the proof, checks
 // the root) and check_leaves() with the caller's values at the returned points.
-class LogUpVerifier {
+class LogUpVerifier : public LogUpTables {
  public:
   using E = GoldilocksExt2;
 
-  std::size_t add_table(LookupTableSpec spec) {
-    tabs_.push_back(std::move(spec));
-    return tabs_.size() - 1;
-  }
   std::size_t add_column(LookupColumnSpec spec) {
     cols_.push_back(spec);
     return cols_.size() - 1;
@@ -390,7 +393,6 @@ class LogUpVerifier {
   }
 
  private:
-  std::vector<LookupTableSpec> tabs_;
   std::vector<LookupColumnSpec> cols_;
   logup_detail::Layout lay_;
 };

@@ -234,6 +234,24 @@ inline void check_shapes(std::span<const std::size_t> vars, std::span<const std:
     if (degrees[i] < 1 || degrees[i] > kBatchMaxDegree) throw ArgumentError("batched sumcheck: degree not in [1, 16]");
   }
 }
+// The batch's shape and its combined claim Σ_i λ_i 2^{n − n_i} C_i, λ drawn after the
+// claims are absorbed.
+struct Start {
+  std::size_t n = 0, D = 0;
+  std::vector<E> lambda;
+  E claim;
+};
+inline Start start(Transcript& t, std::span<const std::size_t> vars, std::span<const std::size_t> degs,
+                   std::span<const E> claims) {
+  Start s;
+  s.n = *std::max_element(vars.begin(), vars.end());
+  s.D = *std::max_element(degs.begin(), degs.end());
+  t.absorb_fields<E>("batch/claims", claims);
+  s.lambda = t.challenge_exts("batch/lambda", vars.size());
+  s.claim = E::zero();
+  for (std::size_t i = 0; i < vars.size(); ++i) s.claim += s.lambda[i] * claims[i] * pow2(s.n - vars[i]);
+  return s;
+}
 }  // namespace batched_detail
 
 // Proves every instance's claim (claims[i] must be instance i's true sum; the caller
@@ -249,12 +267,10 @@ inline std::vector<std::uint8_t> prove_batched(Transcript& t, std::span<Sumcheck
     degs.push_back(i->degree());
   }
   check_shapes(vars, degs, claims.size());
-  const std::size_t n = *std::max_element(vars.begin(), vars.end());
-  const std::size_t D = *std::max_element(degs.begin(), degs.end());
-  t.absorb_fields<E>("batch/claims", claims);
-  const auto lambda = t.challenge_exts("batch/lambda", inst.size());
-  E claim = E::zero();
-  for (std::size_t i = 0; i < inst.size(); ++i) claim += lambda[i] * claims[i] * pow2(n - vars[i]);
+  const Start st = start(t, vars, degs, claims);
+  const std::size_t n = st.n, D = st.D;
+  const auto& lambda = st.lambda;
+  E claim = st.claim;
   ByteWriter w;
   std::vector<E> r(n, E::zero());
   for (std::size_t round = 0; round < n; ++round) {
@@ -307,12 +323,10 @@ inline BatchedSumcheckResult verify_batched(Transcript& t, std::span<const Batch
   } catch (const ArgumentError& e) {
     throw VerifyError(e.what());
   }
-  const std::size_t n = *std::max_element(vars.begin(), vars.end());
-  const std::size_t D = *std::max_element(degs.begin(), degs.end());
-  t.absorb_fields<E>("batch/claims", claims);
-  const auto lambda = t.challenge_exts("batch/lambda", inst.size());
-  E claim = E::zero();
-  for (std::size_t i = 0; i < inst.size(); ++i) claim += lambda[i] * claims[i] * pow2(n - vars[i]);
+  const Start st = start(t, vars, degs, claims);
+  const std::size_t n = st.n, D = st.D;
+  const auto& lambda = st.lambda;
+  E claim = st.claim;
   BatchedSumcheckResult out;
   out.point.assign(n, E::zero());
   for (std::size_t round = 0; round < n; ++round) {

@@ -125,10 +125,14 @@ class StreamedModelFirstIteration final : public whir_detail::FirstIteration {
       detail::parallel_chunks(K_, 1, [&](std::size_t i0, std::size_t i1, int tid) {
         auto& acc = part[static_cast<std::size_t>(tid)];
         for (std::size_t i = i0; i < i1; ++i)
-          for_claims_in(cws, hb * K_ + i, l0, l0 + B_, [&](std::size_t q, std::uint64_t x, std::size_t l, const E& e) {
-            (void)x;
-            for (std::size_t j = 0; j < np; ++j) acc[j * m + q] += e * buf[j][i * B_ + l];
-          });
+          for_claim_runs(cws, hb * K_ + i, l0, l0 + B_,
+                         [&](std::size_t q, std::size_t l, std::size_t count, const E& hv, const E* lt) {
+                           for (std::size_t j = 0; j < np; ++j) {
+                             LazyExtSum sum;
+                             for (std::size_t k = 0; k < count; ++k) sum.add_product(lt[k], buf[j][i * B_ + l + k]);
+                             acc[j * m + q] += hv * sum.reduce();
+                           }
+                         });
       });
     });
     std::vector<std::vector<E>> out(np, std::vector<E>(m, E::zero()));
@@ -355,35 +359,12 @@ class StreamedModelFirstIteration final : public whir_detail::FirstIteration {
   // Folded index of the group at (hb, l): T-index >> k_0 = l·2^{m−k_0} + hb.
   std::size_t group_index(std::size_t hb, std::size_t l) const { return (l << (m_ - k0_)) + hb; }
 
-  // out[l·stride] += factor·coef_q·eq(r_q, x − off_q) for every claim q and every x =
-  // h·2^c + l_lo + l of its block: for_claims_in with one product per entry (the hi
-  // factor is taken once per run of the lo table).
-  void add_claims(std::size_t h, std::size_t l_lo, std::size_t l_hi, const E& factor, E* out, std::size_t stride) const {
-    const std::uint64_t lo = (static_cast<std::uint64_t>(h) << c_) + l_lo, hi = lo + (l_hi - l_lo);
-    const std::size_t first = static_cast<std::size_t>(
-        std::partition_point(max_end_.begin(), max_end_.end(), [&](std::uint64_t e) { return e <= lo; }) -
-        max_end_.begin());
-    for (auto it = order_.begin() + static_cast<std::ptrdiff_t>(first); it != order_.end() && weights_[*it].offset < hi; ++it) {
-      const auto& cw = weights_[*it];
-      if (cw.offset + cw.size <= lo) continue;
-      const std::uint64_t a = std::max(lo, cw.offset), b = std::min(hi, cw.offset + cw.size);
-      const std::uint64_t run = std::uint64_t{1} << cw.lo_bits;
-      for (std::uint64_t x = a; x < b;) {
-        const std::uint64_t loc = x - cw.offset, end = std::min(b, x + run - (loc & (run - 1)));
-        const ExtScalar hv(cw.hi[loc >> cw.lo_bits] * factor);
-        const E* lt = cw.lo.data() + (loc & (run - 1));
-        E* o = out + (x - lo) * stride;
-        for (std::uint64_t k = 0; k < end - x; ++k) o[k * stride] += hv * lt[k];
-        x = end;
-      }
-    }
-  }
-
-  // f(q, x, l, weight) for every claim q whose block meets M[h·2^c + l_lo, h·2^c + l_hi),
-  // at each x = h·2^c + l_lo + l of its block there: weight = coef_q·eq(r_q, x − off_q).
+  // f(q, l, count, hi, lo) for every run of every claim q whose block meets
+  // M[h·2^c + l_lo, h·2^c + l_hi): the entries x = h·2^c + l_lo + l + k (k < count) of its
+  // block there have weight hi·lo[k] = coef_q·eq(r_q, x − off_q) (a run shares its hi factor).
   template <class F>
-  void for_claims_in(const std::vector<ClaimWeight>& cws, std::size_t h, std::size_t l_lo, std::size_t l_hi,
-                     F&& f) const {
+  void for_claim_runs(const std::vector<ClaimWeight>& cws, std::size_t h, std::size_t l_lo, std::size_t l_hi,
+                      F&& f) const {
     // Blocks of claims on different parts may overlap (part-local coordinates): skip the
     // prefix whose largest end is ≤ lo (monotone), then test each block.
     const std::uint64_t lo = (static_cast<std::uint64_t>(h) << c_) + l_lo, hi = lo + (l_hi - l_lo);
@@ -394,12 +375,23 @@ class StreamedModelFirstIteration final : public whir_detail::FirstIteration {
       const auto& cw = cws[*it];
       if (cw.offset + cw.size <= lo) continue;
       const std::uint64_t a = std::max(lo, cw.offset), b = std::min(hi, cw.offset + cw.size);
-      const std::uint64_t mask = (std::uint64_t{1} << cw.lo_bits) - 1;
-      for (std::uint64_t x = a; x < b; ++x) {
-        const std::uint64_t loc = x - cw.offset;
-        f(*it, x, static_cast<std::size_t>(x - lo), cw.lo[loc & mask] * cw.hi[loc >> cw.lo_bits]);
+      const std::uint64_t run = std::uint64_t{1} << cw.lo_bits;
+      for (std::uint64_t x = a; x < b;) {
+        const std::uint64_t loc = x - cw.offset, end = std::min(b, x + run - (loc & (run - 1)));
+        f(*it, static_cast<std::size_t>(x - lo), static_cast<std::size_t>(end - x), cw.hi[loc >> cw.lo_bits],
+          cw.lo.data() + (loc & (run - 1)));
+        x = end;
       }
     }
+  }
+
+  // out[l·stride] += factor·(the claims' weight at h·2^c + l_lo + l).
+  void add_claims(std::size_t h, std::size_t l_lo, std::size_t l_hi, const E& factor, E* out, std::size_t stride) const {
+    for_claim_runs(weights_, h, l_lo, l_hi, [&](std::size_t, std::size_t l, std::size_t count, const E& hv, const E* lt) {
+      const ExtScalar s(hv * factor);
+      E* o = out + l * stride;
+      for (std::size_t k = 0; k < count; ++k) o[k * stride] += s * lt[k];
+    });
   }
 
   // Calls body(hb, l0, buf) for every slab, buf[j][i·B + l] = M_j[(hb·K + i)·2^c + l0 + l];

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "vtensor/certificate/certificate.hpp"
+#include "vtensor/commit/bundle.hpp"
 #include "vtensor/commit/model_layout.hpp"
 #include "vtensor/commit/whir_params.hpp"
 #include "vtensor/field/goldilocks_ext2.hpp"
@@ -23,14 +24,19 @@ using E = GoldilocksExt2;
 
 inline constexpr std::string_view kDriftProtocolId = "vtensor/drift";
 
-// Bundles (commit/bundle.hpp) use the models' regime, folding and security with rate
-// 2^-5: they are small, so a lower rate costs little to encode (2^{n+5} values) and
-// saves queries (31 instead of 109 at rate 1/4 in the first iteration).
+// Bundles (commit/bundle.hpp) use the models' regime, folding and security. Their rate
+// follows their size: a small bundle is encoded at rate 2^-5 (2^{n+5} values cost little
+// and save queries: 31 instead of 109 in the first iteration), a large one at the models'
+// rate, keeping its codeword near 2^26 values: R = max(R_model, min(5, 26 − n)).
 inline WhirParams default_bundle_params(const WhirParams& model) {
   WhirParams p = model;
-  p.num_vars = 0;
-  p.log_inv_rate = std::max(model.log_inv_rate, 5u);
-  p.max_log_inv_rate = std::max(model.max_log_inv_rate, p.log_inv_rate);
+  p.num_vars = 0;  // set per bundle (bundle_rate)
+  return p;
+}
+inline WhirParams bundle_rate(WhirParams p, unsigned n) {
+  const unsigned want = n >= 26 ? 0u : std::min(5u, 26u - n);
+  p.log_inv_rate = std::max(p.log_inv_rate, want);
+  p.max_log_inv_rate = std::max(p.max_log_inv_rate, p.log_inv_rate);
   return p;
 }
 
@@ -164,6 +170,33 @@ inline std::vector<LookupTableSpec> table_specs(const Plan& plan, const ModelLay
 }
 
 inline std::vector<E> prefix(std::span<const E> p, std::size_t n) { return std::vector<E>(p.begin(), p.begin() + n); }
+
+// The bundle claims a low-rank ('r') or sparse ('s') instance's finals make, at the
+// batched sumcheck's point r: U~(ρ‖x), V~(y‖ρ) with ρ = r_{<κ}; val, ec0, ec1 (er0, er1)
+// at r_{<σ}.
+inline void finals_to_bundle_claims(const Plan& plan, const ModelLayout& layout, std::span<const TensorChallenges> ch,
+                                    std::size_t t, char kind, std::span<const E> r, std::span<const E> f,
+                                    std::vector<BundleClaim>& a, std::vector<BundleClaim>& b) {
+  const auto& pc = plan.pieces[t];
+  if (kind == 'r') {
+    const unsigned kappa = plan.constraints[t].low_rank->rank_vars, cv = layout.tensor(t).col_vars();
+    const auto& p = ch[t].rank;  // (y ‖ x)
+    std::vector<E> upt(r.begin(), r.begin() + kappa), vpt(p.begin(), p.begin() + cv);
+    upt.insert(upt.end(), p.begin() + cv, p.end());
+    vpt.insert(vpt.end(), r.begin(), r.begin() + kappa);
+    a.push_back({pc.u, upt, f[0]});
+    a.push_back({pc.v, vpt, f[1]});
+    return;
+  }
+  const std::vector<E> pt(r.begin(), r.begin() + plan.constraints[t].sparse->slot_vars);
+  a.push_back({pc.val, pt, f[0]});
+  b.push_back({pc.ec0, pt, f[1]});
+  b.push_back({pc.ec1, pt, f[2]});
+  if (pc.er0 != kNone) {
+    b.push_back({pc.er0, pt, f[3]});
+    b.push_back({pc.er1, pt, f[4]});
+  }
+}
 
 // X, the generator of F_{p²} over F_p (X² = 7): an element is c0 + X·c1.
 inline E ext_x() { return E(Goldilocks::zero(), Goldilocks::one()); }

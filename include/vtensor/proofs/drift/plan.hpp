@@ -167,34 +167,31 @@ inline Plan make_plan(const ModelLayout& layout, std::vector<TensorConstraints> 
       if (x.row_vars() > 0) pc.row = add_a(PieceKind::kRow, t, "row", {s});
       pc.col = add_a(PieceKind::kCol, t, "col", {s});
       pc.val = add_a(PieceKind::kVal, t, "val", {s});
+      // An indexed eq table over the rows (or columns) and the column looking into it.
+      auto eq_lookup = [&](bool rows, std::size_t index_piece, std::size_t lo, std::size_t hi) {
+        PlannedTable tab;
+        tab.log_size = rows ? x.row_vars() : x.col_vars();
+        if (rows || x.shape.size() == 1)
+          tab.live_shape = {rows ? x.rows() : x.shape[0]};
+        else
+          tab.live_shape.assign(x.shape.begin() + 1, x.shape.end());
+        tab.sparse_tensor = t;
+        tab.rows = rows;
+        p.tables.push_back(tab);
+        const std::size_t ci = column(rows ? ColumnSource::kSparseRow : ColumnSource::kSparseCol, t, index_piece, 0,
+                                      p.tables.size() - 1, sv);
+        p.columns[ci].x1_lo = lo;
+        p.columns[ci].x1_hi = hi;
+        return p.tables.size() - 1;
+      };
       if (x.row_vars() > 0) {
         pc.er0 = add_b(PieceKind::kEr0, t, "er0", {s});
         pc.er1 = add_b(PieceKind::kEr1, t, "er1", {s});
-        PlannedTable rt;
-        rt.log_size = x.row_vars();
-        rt.live_shape = {x.rows()};
-        rt.sparse_tensor = t;
-        rt.rows = true;
-        p.tables.push_back(rt);
-        pc.row_table = p.tables.size() - 1;
-        const std::size_t ci = column(ColumnSource::kSparseRow, t, pc.row, 0, pc.row_table, sv);
-        p.columns[ci].x1_lo = pc.er0;
-        p.columns[ci].x1_hi = pc.er1;
+        pc.row_table = eq_lookup(true, pc.row, pc.er0, pc.er1);
       }
       pc.ec0 = add_b(PieceKind::kEc0, t, "ec0", {s});
       pc.ec1 = add_b(PieceKind::kEc1, t, "ec1", {s});
-      PlannedTable ct;
-      ct.log_size = x.col_vars();
-      if (x.shape.size() == 1)
-        ct.live_shape = {x.shape[0]};
-      else
-        ct.live_shape.assign(x.shape.begin() + 1, x.shape.end());
-      ct.sparse_tensor = t;
-      p.tables.push_back(ct);
-      pc.col_table = p.tables.size() - 1;
-      const std::size_t ci = column(ColumnSource::kSparseCol, t, pc.col, 0, pc.col_table, sv);
-      p.columns[ci].x1_lo = pc.ec0;
-      p.columns[ci].x1_hi = pc.ec1;
+      pc.col_table = eq_lookup(false, pc.col, pc.ec0, pc.ec1);
     }
   }
   for (std::size_t k = 0; k < p.tables.size(); ++k)

@@ -98,7 +98,10 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
   if (base.data->params().encode() != tuned.data->params().encode() ||
       base.data->part_vars() != tuned.data->part_vars() || base.data->chunk_log() != tuned.data->chunk_log())
     throw ArgumentError("prove_drift: the two models were committed with different parameters");
-  const WhirParams bparams = opt.bundle_params.value_or(default_bundle_params(base.data->params()));
+  auto bparams = [&](const std::vector<ModelTensorSpec>& specs) {
+    return opt.bundle_params ? *opt.bundle_params
+                             : bundle_rate(default_bundle_params(base.data->params()), ModelLayout(specs).num_vars());
+  };
   const Plan plan = make_plan(layout, resolve_constraints(policy, layout, opt.scale_log2));
   vtensor::detail::TraceClock clock;
 
@@ -168,7 +171,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
       const auto& p = plan.bundle_a[i];
       bt.push_back({p.name, p.shape, p.kind == PieceKind::kMult ? piece_tables[i] : piece_values(p, wit)});
     }
-    bundle_a = commit_bundle(bparams, std::move(bt));
+    bundle_a = commit_bundle(bparams(plan.specs_a()), std::move(bt));
     tape.send_digest("drift/bundle_a", bundle_a->commitment().root);
   }
   clock.lap("drift/bundle A");
@@ -199,7 +202,7 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
       }
       bt.push_back({p.name, p.shape, std::move(vals)});
     }
-    bundle_b = commit_bundle(bparams, std::move(bt));
+    bundle_b = commit_bundle(bparams(plan.specs_b()), std::move(bt));
     tape.send_digest("drift/bundle_b", bundle_b->commitment().root);
   }
   clock.lap("drift/bundle B");
@@ -390,7 +393,6 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
     std::vector<E> w_at(layout.size());
     for (std::size_t i = 0; i < inst.size(); ++i) {
       const auto [tt, kind] = owners[i];
-      const auto& pc = plan.pieces[tt];
       const auto f = inst[i]->finals();
       const ModelTensor& x = layout.tensor(tt);
       if (kind == 'n' || kind == 'p') {
@@ -401,24 +403,8 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
         }
         w_sent[tt] = true;
         model_claims.push_back({tt, pt, {w_at[tt], w_at[tt] + f[0]}});
-      } else if (kind == 'r') {
-        const auto& l = *plan.constraints[tt].low_rank;
-        const auto& p = ch[tt].rank;
-        const unsigned cv = x.col_vars();
-        std::vector<E> upt = prefix(r, l.rank_vars), vpt = prefix(p, cv);
-        upt.insert(upt.end(), p.begin() + cv, p.end());
-        vpt.insert(vpt.end(), r.begin(), r.begin() + l.rank_vars);
-        claims_a.push_back({pc.u, upt, f[0]});
-        claims_a.push_back({pc.v, vpt, f[1]});
       } else {
-        const auto pt = prefix(r, plan.constraints[tt].sparse->slot_vars);
-        claims_a.push_back({pc.val, pt, f[0]});
-        claims_b.push_back({pc.ec0, pt, f[1]});
-        claims_b.push_back({pc.ec1, pt, f[2]});
-        if (pc.er0 != kNone) {
-          claims_b.push_back({pc.er0, pt, f[3]});
-          claims_b.push_back({pc.er1, pt, f[4]});
-        }
+        finals_to_bundle_claims(plan, layout, ch, tt, kind, r, f, claims_a, claims_b);
       }
     }
   }

@@ -83,7 +83,9 @@ inline VerifiedCertificate verify_drift(const Statement& st, std::span<const std
   check_header(c, st, out.constraints);
   const ModelLayout& layout = st.layout;
   const Plan plan = make_plan(layout, out.constraints);
-  const WhirParams bparams = st.bundle_params.value_or(default_bundle_params(st.params));
+  auto bparams = [&](const ModelLayout& l) {
+    return st.bundle_params ? *st.bundle_params : bundle_rate(default_bundle_params(st.params), l.num_vars());
+  };
 
   Transcript t = drift_transcript(c, c.layout_digest);
   VerifierTape tape(t, c.body);
@@ -235,7 +237,6 @@ inline VerifiedCertificate verify_drift(const Statement& st, std::span<const std
     std::vector<E> w_at(layout.size());
     for (std::size_t i = 0; i < specs.size(); ++i) {
       const auto [tt, kind] = owners[i];
-      const auto& pc = plan.pieces[tt];
       const auto& f = res.finals[i];
       const ModelTensor& x = layout.tensor(tt);
       if (kind == 'n' || kind == 'p') {
@@ -244,24 +245,8 @@ inline VerifiedCertificate verify_drift(const Statement& st, std::span<const std
         if (!w_seen[tt]) w_at[tt] = tape.recv1("drift/sum_base");
         w_seen[tt] = true;
         model_claims.push_back({tt, prefix(r, x.log_size), {w_at[tt], w_at[tt] + f[0]}});
-      } else if (kind == 'r') {
-        const auto& l = *plan.constraints[tt].low_rank;
-        const auto& p = ch[tt].rank;
-        const unsigned cv = x.col_vars();
-        std::vector<E> upt = prefix(r, l.rank_vars), vpt = prefix(p, cv);
-        upt.insert(upt.end(), p.begin() + cv, p.end());
-        vpt.insert(vpt.end(), r.begin(), r.begin() + l.rank_vars);
-        claims_a.push_back({pc.u, upt, f[0]});
-        claims_a.push_back({pc.v, vpt, f[1]});
       } else {
-        const auto pt = prefix(r, plan.constraints[tt].sparse->slot_vars);
-        claims_a.push_back({pc.val, pt, f[0]});
-        claims_b.push_back({pc.ec0, pt, f[1]});
-        claims_b.push_back({pc.ec1, pt, f[2]});
-        if (pc.er0 != kNone) {
-          claims_b.push_back({pc.er0, pt, f[3]});
-          claims_b.push_back({pc.er1, pt, f[4]});
-        }
+        finals_to_bundle_claims(plan, layout, ch, tt, kind, r, f, claims_a, claims_b);
       }
     }
   }
@@ -269,10 +254,14 @@ inline VerifiedCertificate verify_drift(const Statement& st, std::span<const std
   // 6. Openings.
   const ModelCommitment coms[2] = {c.base, c.tuned};
   verify_models(st.params, layout, coms, model_claims, tape.recv_sized("model opening"), t);
-  if (!plan.bundle_a.empty())
-    verify_bundle(bparams, ModelLayout(plan.specs_a()), {root_a}, claims_a, tape.recv_sized("bundle A opening"), t);
-  if (plan.any_sparse)
-    verify_bundle(bparams, ModelLayout(plan.specs_b()), {root_b}, claims_b, tape.recv_sized("bundle B opening"), t);
+  if (!plan.bundle_a.empty()) {
+    const ModelLayout la(plan.specs_a());
+    verify_bundle(bparams(la), la, {root_a}, claims_a, tape.recv_sized("bundle A opening"), t);
+  }
+  if (plan.any_sparse) {
+    const ModelLayout lb(plan.specs_b());
+    verify_bundle(bparams(lb), lb, {root_b}, claims_b, tape.recv_sized("bundle B opening"), t);
+  }
   tape.reader().finish();
   return out;
 }
