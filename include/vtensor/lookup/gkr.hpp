@@ -36,9 +36,11 @@
 #include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/field/goldilocks_ext2.hpp"
+#include "vtensor/field/lazy.hpp"
 #include "vtensor/io/bytes.hpp"
 #include "vtensor/mle/eq.hpp"
 #include "vtensor/sumcheck/batched.hpp"
+#include "vtensor/sumcheck/round_poly.hpp"
 #include "vtensor/transcript/transcript.hpp"
 
 namespace vtensor {
@@ -68,6 +70,103 @@ inline LayerClaims next_layer(Transcript& t, std::vector<E> point, std::span<con
   point.push_back(tau);
   return {std::move(point), f[0] + tau * (f[1] - f[0]), f[2] + tau * (f[3] - f[2])};
 }
+
+// The sumcheck of one layer, specialized (the GKR's hot loop): over x ∈ {0,1}^k,
+//   Σ_x eq(ρ, x)·[P0(x) Q1(x) + P1(x) Q0(x) + μ Q0(x) Q1(x)],
+// P0/P1 the low/high halves of the next layer's numerators, Q0/Q1 of its denominators,
+// all folded in place. Round on variable v (highest first): with c = Π_{u>v} eq(ρ_u, r_u)
+// and q(X) = Σ_{x'} eq(ρ_{<v}, x')·g(x', X) for X = 0, 1, 2 (g has degree 2), the message
+// is s(X) = c·eq(ρ_v, X)·q(X) at X = 0 … 3 (q extended to 3). eq(ρ_{<v}, ·) is split into
+// a low and a high table (√-sized); products are summed lazily and reduced per block.
+class FractionLayerInstance final : public SumcheckInstance {
+ public:
+  // p, q: the next layer (2^{k+1} entries each), consumed.
+  FractionLayerInstance(std::vector<E> p, std::vector<E> q, std::vector<E> rho, const E& mu)
+      : p_(std::move(p)), q_(std::move(q)), rho_(std::move(rho)), mu_(mu) {
+    n_ = rho_.size();
+    if (p_.size() != (std::size_t{2} << n_) || q_.size() != p_.size())
+      throw ArgumentError("fraction layer: tables of 2^{k+1} entries for a point of k coordinates");
+    size_ = std::size_t{1} << n_;
+  }
+  std::size_t num_vars() const override { return n_; }
+  std::size_t degree() const override { return 3; }
+
+  std::vector<E> message() override {
+    if (bound_ >= n_) throw ArgumentError("fraction layer: no round left");
+    const std::size_t v = n_ - 1 - bound_, h = size_ / 2;
+    const unsigned lo_bits = static_cast<unsigned>(v / 2);
+    const auto lo = eq_table<E>(std::span<const E>(rho_).first(lo_bits));
+    const auto hi = eq_table<E>(std::span<const E>(rho_).subspan(lo_bits, v - lo_bits));
+    const std::size_t block = std::size_t{1} << lo_bits;
+    // Table views: P0 = p_[0, size), P1 = p_[S, S + size), S the original half (tables are
+    // folded in place, so each keeps its first `size_` entries).
+    const E* P0 = p_.data();
+    const E* P1 = p_.data() + half0();
+    const E* Q0 = q_.data();
+    const E* Q1 = q_.data() + half0();
+    const int nt = detail::max_threads();
+    std::vector<std::array<E, 3>> part(static_cast<std::size_t>(nt), {E::zero(), E::zero(), E::zero()});
+    const ExtScalar mu(mu_);
+    detail::parallel_chunks(hi.size(), std::max<std::size_t>(1, detail::kParallelGrain >> lo_bits),
+                            [&](std::size_t b, std::size_t e, int tid) {
+      std::array<E, 3> acc{E::zero(), E::zero(), E::zero()};
+      for (std::size_t hb = b; hb < e; ++hb) {
+        LazyExtSum in[3];
+        for (std::size_t l = 0; l < block; ++l) {
+          const std::size_t i = hb * block + l;  // x' = i, pairs (i, i + h)
+          E a0 = P0[i], a1 = P0[i + h], b0 = P1[i], b1 = P1[i + h];
+          E c0 = Q0[i], c1 = Q0[i + h], d0 = Q1[i], d1 = Q1[i + h];
+          // X = 0, 1, 2: T(X) = T(0) + X (T(1) − T(0)).
+          const E g0 = a0 * d0 + b0 * c0 + mu * (c0 * d0);
+          const E g1 = a1 * d1 + b1 * c1 + mu * (c1 * d1);
+          const E a2 = a1.doubled() - a0, b2 = b1.doubled() - b0, c2 = c1.doubled() - c0, d2 = d1.doubled() - d0;
+          const E g2 = a2 * d2 + b2 * c2 + mu * (c2 * d2);
+          in[0].add_product(lo[l], g0);
+          in[1].add_product(lo[l], g1);
+          in[2].add_product(lo[l], g2);
+        }
+        for (int x = 0; x < 3; ++x) acc[x] += hi[hb] * in[x].reduce();
+      }
+      for (int x = 0; x < 3; ++x) part[static_cast<std::size_t>(tid)][x] += acc[x];
+    });
+    std::array<E, 3> qv{E::zero(), E::zero(), E::zero()};
+    for (const auto& pt : part)
+      for (int x = 0; x < 3; ++x) qv[x] += pt[x];
+    std::vector<E> qs(qv.begin(), qv.end());
+    qs.push_back(extrapolate_next<E>(qs));
+    std::vector<E> out(4);
+    const E w = rho_[v];
+    for (std::size_t x = 0; x < 4; ++x) {
+      const E X = E::from_u64(x);
+      out[x] = c_ * (w * X + (E::one() - w) * (E::one() - X)) * qs[x];
+    }
+    return out;
+  }
+
+  void bind(const E& r) override {
+    if (bound_ >= n_) throw ArgumentError("fraction layer: no round left");
+    const std::size_t v = n_ - 1 - bound_, h = size_ / 2;
+    const ExtScalar rs(r);
+    E* tabs[4] = {p_.data(), p_.data() + half0(), q_.data(), q_.data() + half0()};
+    detail::parallel_for(h, [&](std::size_t i) {
+      for (E* t : tabs) t[i] = rs.fold(t[i], t[i + h]);
+    });
+    c_ *= rho_[v] * r + (E::one() - rho_[v]) * (E::one() - r);
+    size_ = h;
+    ++bound_;
+  }
+
+  std::vector<E> finals() override {
+    if (bound_ != n_) throw ArgumentError("fraction layer: finals before the last round");
+    return {p_[0], p_[half0()], q_[0], q_[half0()]};
+  }
+
+ private:
+  std::size_t half0() const { return p_.size() / 2; }
+  std::vector<E> p_, q_, rho_;
+  E mu_, c_ = E::one();
+  std::size_t n_ = 0, size_ = 1, bound_ = 0;
+};
 
 inline BatchedInstanceSpec layer_spec(std::size_t k, std::vector<E> rho, E mu) {
   return {k, 3, 4, [rho = std::move(rho), mu](std::span<const E> r, std::span<const E> f) {
@@ -109,17 +208,7 @@ inline FractionSumClaims prove_fraction_sum(Transcript& t, ByteWriter& w, std::v
   LayerClaims c = next_layer(t, {}, top);
   for (unsigned k = 1; k < L; ++k) {
     const E mu = t.challenge_ext("gkr/mu");
-    const std::size_t h = std::size_t{1} << k;
-    std::vector<std::vector<E>> tabs{std::vector<E>(P[k + 1].begin(), P[k + 1].begin() + h),
-                                     std::vector<E>(P[k + 1].begin() + h, P[k + 1].end()),
-                                     std::vector<E>(Q[k + 1].begin(), Q[k + 1].begin() + h),
-                                     std::vector<E>(Q[k + 1].begin() + h, Q[k + 1].end())};
-    P[k + 1].clear();
-    P[k + 1].shrink_to_fit();
-    Q[k + 1].clear();
-    Q[k + 1].shrink_to_fit();
-    DenseProductInstance inst(std::move(tabs),
-                              {{E::one(), {0, 3}}, {E::one(), {1, 2}}, {mu, {2, 3}}}, {}, c.rho);
+    FractionLayerInstance inst(std::move(P[k + 1]), std::move(Q[k + 1]), c.rho, mu);
     SumcheckInstance* ptr[1] = {&inst};
     const E claim[1] = {c.p + mu * c.q};
     std::vector<E> r;
