@@ -6,7 +6,9 @@
 //         once at start-up, with every constraint class present) — a DecodeError or a
 //         VerifyError, or acceptance of exactly the valid certificate.
 // Any other exception, or an empty message, is a finding.
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 
@@ -70,6 +72,16 @@ Fixture& fixture() {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   Fixture& f = fixture();
   smdp::verify(f.st, f.valid);  // the fixture itself must verify
+  // VTENSOR_FUZZ_SEED_DIR=<dir>: write the valid certificate behind each selector byte as
+  // seeds (the certificate depends on the temporary codeword files' roots, so the seeds
+  // are made by the target itself, not committed).
+  if (const char* dir = std::getenv("VTENSOR_FUZZ_SEED_DIR")) {
+    for (std::uint8_t sel : {0, 1}) {
+      std::ofstream out(std::filesystem::path(dir) / ("seed-" + std::to_string(sel)), std::ios::binary);
+      out.put(static_cast<char>(sel));
+      out.write(reinterpret_cast<const char*>(f.valid.data()), static_cast<std::streamsize>(f.valid.size()));
+    }
+  }
   return 0;
 }
 

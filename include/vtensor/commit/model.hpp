@@ -158,7 +158,8 @@ Digest commit_streamed(const WhirParams& params, Read&& read_table, unsigned c, 
 
   // Phase 1: groups of G chunks (G·2^{c+R} ≈ 2^20 values when chunks are small). The
   // read of group g+1 and the write of group g−1 run beside the encoding of group g.
-  auto [scratch, scratch_path] = create_unique(dir, "vtensor-model-scratch");
+  auto created = create_unique(dir, "vtensor-model-scratch");  // (no structured binding: lambdas capture it)
+  File& scratch = created.first;
   {
     const std::size_t G = std::clamp<std::size_t>((std::size_t{1} << 20) >> (c + R), 1, H), groups = H / G;
     std::vector<Goldilocks> msg[2] = {std::vector<Goldilocks>(G * chunk), std::vector<Goldilocks>(G * chunk)};
