@@ -168,6 +168,15 @@ class FractionLayerInstance final : public SumcheckInstance {
   std::size_t n_ = 0, size_ = 1, bound_ = 0;
 };
 
+// Layer 1 (P_1[0], P_1[1], Q_1[0], Q_1[1]) sent: absorb it, set the root P_0, Q_0, and
+// reduce to claims on layer 1 at a random point.
+inline LayerClaims layer_one(Transcript& t, const std::vector<E>& top, FractionSumClaims& out) {
+  t.absorb_fields<E>("gkr/layer1", top);
+  out.root_p = top[0] * top[3] + top[1] * top[2];
+  out.root_q = top[2] * top[3];
+  return next_layer(t, {}, top);
+}
+
 inline BatchedInstanceSpec layer_spec(std::size_t k, std::vector<E> rho, E mu) {
   return {k, 3, 4, [rho = std::move(rho), mu](std::span<const E> r, std::span<const E> f) {
             return eq_eval<E>(rho, r) * (f[0] * f[3] + f[1] * f[2] + mu * f[2] * f[3]);
@@ -202,10 +211,7 @@ inline FractionSumClaims prove_fraction_sum(Transcript& t, ByteWriter& w, std::v
   FractionSumClaims out;
   const std::vector<E> top{P[1][0], P[1][1], Q[1][0], Q[1][1]};
   w.fields<E>(top);
-  t.absorb_fields<E>("gkr/layer1", top);
-  out.root_p = top[0] * top[3] + top[1] * top[2];
-  out.root_q = top[2] * top[3];
-  LayerClaims c = next_layer(t, {}, top);
+  LayerClaims c = layer_one(t, top, out);
   for (unsigned k = 1; k < L; ++k) {
     const E mu = t.challenge_ext("gkr/mu");
     FractionLayerInstance inst(std::move(P[k + 1]), std::move(Q[k + 1]), c.rho, mu);
@@ -228,11 +234,7 @@ inline FractionSumClaims verify_fraction_sum(Transcript& t, ByteReader& rd, unsi
   using namespace gkr_detail;
   if (L < 1 || L > kGkrMaxLayers) throw VerifyError("fraction sum: layer count out of range");
   FractionSumClaims out;
-  const auto top = rd.fields<E>(4, "gkr layer-1 value");
-  t.absorb_fields<E>("gkr/layer1", top);
-  out.root_p = top[0] * top[3] + top[1] * top[2];
-  out.root_q = top[2] * top[3];
-  LayerClaims c = next_layer(t, {}, top);
+  LayerClaims c = layer_one(t, rd.fields<E>(4, "gkr layer-1 value"), out);
   for (unsigned k = 1; k < L; ++k) {
     const E mu = t.challenge_ext("gkr/mu");
     const BatchedInstanceSpec spec[1] = {layer_spec(k, c.rho, mu)};
