@@ -164,7 +164,7 @@ inline std::vector<TensorConstraints> resolve_constraints(const Policy& policy, 
       if (x.rows() < 2 || x.cols() < 2)
         throw ArgumentError(where + ": a low-rank constraint needs a matrix (two dimensions of at least 2), the shape has " +
                             std::to_string(x.rows()) + " rows and " + std::to_string(x.cols()) + " columns");
-      if (l.rank > std::min(x.rows(), x.cols()))
+      if (l.rank >= std::min(x.rows(), x.cols()))
         throw ArgumentError(where + ": rank " + std::to_string(l.rank) + " is not below min(rows, cols) = " +
                             std::to_string(std::min(x.rows(), x.cols())) + ": the constraint says nothing");
       if (l.factor_bits < 1 || l.factor_bits > kMaxRangeBits)
