@@ -280,3 +280,16 @@ TEST_CASE("drift adversarial: every byte of a certificate matters") {
   for (std::size_t len = 0; len < bytes.size(); len += 97)
     CHECK_FALSE(pair.accepts(st, std::span<const std::uint8_t>(bytes.data(), len)));
 }
+
+TEST_CASE("drift adversarial: projection sums that would wrap 128 bits") {
+  // Δ = 2^62 at index 0 (a base of 0): every Walsh character is +1 there, so every
+  // y_j = 2^62 and 16 of them square to 2^128: a sum kept in 128 bits would wrap to 0.
+  std::mt19937_64 rng(11);
+  auto w = tensor(rng, "w", {4, 4});
+  w.base.assign(16, 0);
+  w.delta[0] = std::int64_t{1} << 62;
+  test::TempDir dir("adv_proj_wrap");
+  const test::DriftPair pair({w}, dir);
+  refused_and_rejected(pair, smdp::Policy::from_json(
+      R"({"vtensor_policy": 1, "rules": [{"tensors": "w", "projection": {"max": 1, "projections": 16}}]})"), opts());
+}

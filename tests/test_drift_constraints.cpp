@@ -35,6 +35,8 @@ TEST_CASE("drift constraints: exact fixed-point bounds") {
   CHECK(to_fixed_squared(0.0, 10, "x") == 0);
   CHECK(to_fixed_squared(std::ldexp(1.0, 30), 0, "x") == std::uint64_t{1} << 60);
   CHECK_THROWS_AS(to_fixed_squared(std::ldexp(1.0, 31), 0, "x"), ArgumentError);  // 2^62
+  for (double big : {std::ldexp(1.0, 64), 1.5 * std::ldexp(1.0, 70), std::ldexp(1.0, 83)})  // past 128-bit shifts
+    CHECK_THROWS_AS(to_fixed_squared(big, 0, "x"), ArgumentError);
   CHECK_THROWS_AS(to_fixed(std::ldexp(1.0, 62), 0, "x"), ArgumentError);
   CHECK_THROWS_AS(to_fixed(-1.0, 0, "x"), ArgumentError);
   CHECK(bit_length(0) == 0);
@@ -95,6 +97,10 @@ TEST_CASE("drift constraints: bounds that could wrap, or do not fit, are refused
   // sparse: max_nonzeros not below the entries.
   msg = refusal(policy(R"({"tensors": "m", "sparse": {"max_nonzeros": 24}})"), small, 0);
   CHECK(msg.find("says nothing") != std::string::npos);
+  // sparse on a one-column matrix view
+  const ModelLayout column(std::vector<ModelTensorSpec>{{"c", 0, {16, 1}}});
+  msg = refusal(policy(R"({"tensors": "c", "sparse": {"max_nonzeros": 2}})"), column, 0);
+  CHECK(msg.find("two columns") != std::string::npos);
   // the scale itself
   CHECK_THROWS_AS(resolve_constraints(policy(""), small, 2000), ArgumentError);
 }

@@ -104,7 +104,7 @@ inline GoldilocksExt2 less_than_mle(std::span<const GoldilocksExt2> u, std::uint
   if (b < 64 && c >= (std::uint64_t{1} << b)) return E::one();
   E acc = E::zero(), prefix = E::one();  // prefix = Π_{k > j} eq(u_k, c_k)
   for (std::size_t j = b; j-- > 0;) {
-    const bool cj = (c >> j) & 1;
+    const bool cj = j < 64 && ((c >> j) & 1);
     if (cj) acc += prefix * (E::one() - u[j]);
     prefix *= cj ? u[j] : E::one() - u[j];
   }
@@ -191,6 +191,7 @@ inline void check_specs(std::span<const LookupColumnSpec> cols, std::span<const 
         if (d == 0) throw ArgumentError("logup: a live extent of 0");
       if (shape_bits(t.live_shape) != t.log_size) throw ArgumentError("logup: a table's live shape does not fill it");
     }
+    if (t.tag >= Goldilocks::kModulus) throw ArgumentError("logup: a tag must be below p");
     for (std::size_t k = 0; k < i; ++k)
       if (tabs[k].tag == t.tag) throw ArgumentError("logup: two tables share a tag");
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -117,6 +118,19 @@ inline std::vector<TensorChallenges> draw_challenges(Transcript& t, const ModelL
     if (c.projection && d > 0) ch.walsh = t.challenge_indices("drift/walsh", 2, std::size_t{c.projection->count} * d);
   }
   return out;
+}
+
+// Σ_j y_j² over the centred projections, or nothing when it exceeds `limit`: each term is
+// below 2^126 and the sum is compared as it grows, so it never wraps its 128 bits (the
+// limit, bound·k, is below 2^72).
+inline std::optional<unsigned __int128> projection_sum(std::span<const E> ys, unsigned __int128 limit) {
+  unsigned __int128 sq = 0;
+  for (const auto& y : ys) {
+    const std::int64_t yi = y.c0().to_signed();
+    sq += static_cast<unsigned __int128>(static_cast<__int128>(yi) * yi);
+    if (sq > limit) return std::nullopt;
+  }
+  return sq;
 }
 
 // sel(k) = [k < r] over κ variables, as a table and (verifier) as its MLE.

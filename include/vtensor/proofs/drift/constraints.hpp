@@ -58,15 +58,10 @@ inline std::uint64_t to_fixed_squared(double x, int s, const std::string& what) 
   const auto mant = static_cast<std::uint64_t>(std::ldexp(m, 53));  // x = mant·2^{e−53+s}·2^{−s}
   const long long shift = 2LL * (static_cast<long long>(e) - 53 + s);
   const unsigned __int128 sq = static_cast<unsigned __int128>(mant) * mant;  // < 2^106
-  unsigned __int128 v;
-  if (shift >= 0) {
-    if (shift > 62) throw ArgumentError(what + ": the squared bound is 2^62 or more in fixed point");
-    v = sq << shift;
-    if (v >> 62) throw ArgumentError(what + ": the squared bound is 2^62 or more in fixed point");
-  } else {
-    v = shift <= -128 ? 0 : sq >> static_cast<unsigned>(-shift);
-    if (v >> 62) throw ArgumentError(what + ": the squared bound is 2^62 or more in fixed point");
-  }
+  // mant ≥ 2^52, so sq ≥ 2^104: any shift ≥ 0 is past 2^62 (and would overflow 128 bits).
+  if (shift >= 0) throw ArgumentError(what + ": the squared bound is 2^62 or more in fixed point");
+  const unsigned __int128 v = shift <= -128 ? 0 : sq >> static_cast<unsigned>(-shift);
+  if (v >> 62) throw ArgumentError(what + ": the squared bound is 2^62 or more in fixed point");
   return static_cast<std::uint64_t>(v);
 }
 
@@ -182,6 +177,9 @@ inline std::vector<TensorConstraints> resolve_constraints(const Policy& policy, 
     if (r.sparse) {
       TensorConstraints::Sparse s;
       s.slots = r.sparse->max_nonzeros;
+      if (x.col_vars() == 0)
+        throw ArgumentError(where + ": a sparse constraint needs a matrix view with at least two columns (the shape (" +
+                            std::to_string(x.rows()) + ", 1) has one); store the tensor as a vector");
       if (s.slots >= x.numel)
         throw ArgumentError(where + ": max_nonzeros " + std::to_string(s.slots) + " is not below the " +
                             std::to_string(x.numel) + " entries: the constraint says nothing");

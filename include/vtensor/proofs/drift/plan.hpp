@@ -80,6 +80,21 @@ struct Plan {
   std::vector<TensorPieces> pieces;  // per model tensor
   bool any_sparse = false;
 
+  // How many model claims the certificate opens (one per frozen tensor; per constrained
+  // tensor one per low-rank, sparse, norm and projection constraint and one for its Δ
+  // lookups): the model opening takes at most 2^16.
+  std::size_t model_claims() const {
+    std::vector<bool> delta_col(pieces.size(), false);
+    for (const auto& c : columns)
+      if (c.source == ColumnSource::kDelta) delta_col[c.tensor] = true;
+    std::size_t n = 0;
+    for (const auto& c : constraints)
+      n += c.frozen ? 1
+                    : std::size_t{c.low_rank.has_value()} + c.sparse.has_value() + c.norm.has_value() +
+                          c.projection.has_value() + delta_col[c.tensor];
+    return n;
+  }
+
   std::vector<ModelTensorSpec> specs_a() const { return specs_of(bundle_a); }
   std::vector<ModelTensorSpec> specs_b() const { return specs_of(bundle_b); }
 

@@ -103,6 +103,12 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
                              : bundle_rate(default_bundle_params(base.data->params()), ModelLayout(specs).num_vars());
   };
   const Plan plan = make_plan(layout, resolve_constraints(policy, layout, opt.scale_log2));
+  if (plan.model_claims() > whir_detail::kMaxPoints)
+    throw ArgumentError("prove_drift: the policy makes " + std::to_string(plan.model_claims()) +
+                        " claims on the models, more than the 2^16 one opening takes");
+  if (2 * base.data->num_parts() > whir_detail::kMaxPolys)
+    throw ArgumentError("prove_drift: two models of " + std::to_string(base.data->num_parts()) +
+                        " parts are more polynomials than one opening takes (1024): commit with larger parts");
   vtensor::detail::TraceClock clock;
 
   // Witness and the verdicts' certified values.
@@ -242,30 +248,15 @@ inline Certificate prove_drift(const CommittedModel& base, const CommittedModel&
       const std::size_t k = c.projection->count, d = x.log_size;
       auto spec = w.delta;
       walsh_hadamard(spec);
-      unsigned __int128 sq = 0;
-      for (std::size_t j = 0; j < k; ++j) {
-        const Goldilocks y = spec[d ? walsh_index(chs.walsh, j, d) : 0];
-        proj_y[c.tensor].push_back(E(y));
-        const std::int64_t yi = y.to_signed();
-        sq += static_cast<unsigned __int128>(static_cast<__int128>(yi) * yi);
-      }
-      if (testing::refuse(sq > static_cast<unsigned __int128>(c.projection->bound_sq) * k))
+      for (std::size_t j = 0; j < k; ++j) proj_y[c.tensor].push_back(E(spec[d ? walsh_index(chs.walsh, j, d) : 0]));
+      const auto sq = projection_sum(proj_y[c.tensor], static_cast<unsigned __int128>(c.projection->bound_sq) * k);
+      if (testing::refuse(!sq))
         throw PolicyViolation("tensor '" + x.name + "': the random-projection estimate of ‖Δ‖_F² exceeds its bound");
+      cert.verdicts[c.tensor].projection_sq = sq.value_or(0);  // (a cheater's value: the verifier refuses it)
       tape.send("drift/projection", proj_y[c.tensor]);
       proj_lambda[c.tensor] = t.challenge_exts("drift/proj_lambda", k);
     }
   }
-  // The projection sums are verdict values too: fixed now, checked by the verifier.
-  for (const auto& c : plan.constraints)
-    if (c.projection) {
-      unsigned __int128 sq = 0;
-      for (const auto& y : proj_y[c.tensor]) {
-        const std::int64_t yi = y.c0().to_signed();
-        sq += static_cast<unsigned __int128>(static_cast<__int128>(yi) * yi);
-      }
-      cert.verdicts[c.tensor].projection_sq = sq;
-    }
-
   clock.lap("drift/point values");
   // 4. LogUp.
   std::vector<E> rho;

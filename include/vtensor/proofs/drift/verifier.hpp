@@ -125,14 +125,10 @@ inline VerifiedCertificate verify_drift(const Statement& st, std::span<const std
     if (cn.projection) {
       const std::size_t k = cn.projection->count;
       proj_y[cn.tensor] = tape.recv("drift/projection", k);
-      unsigned __int128 sq = 0;
-      for (const auto& y : proj_y[cn.tensor]) {
-        const std::int64_t yi = base_value(y, name + ": a projection");
-        sq += static_cast<unsigned __int128>(static_cast<__int128>(yi) * yi);
-      }
-      expect(c.verdicts[cn.tensor].projection_sq == sq, name + ": the verdict's projection sum is not the proof's");
-      expect(sq <= static_cast<unsigned __int128>(cn.projection->bound_sq) * k,
-             name + ": the projection estimate exceeds its bound");
+      for (const auto& y : proj_y[cn.tensor]) (void)base_value(y, name + ": a projection");
+      const auto sq = projection_sum(proj_y[cn.tensor], static_cast<unsigned __int128>(cn.projection->bound_sq) * k);
+      expect(sq.has_value(), name + ": the projection estimate exceeds its bound");
+      expect(c.verdicts[cn.tensor].projection_sq == *sq, name + ": the verdict's projection sum is not the proof's");
       proj_lambda[cn.tensor] = t.challenge_exts("drift/proj_lambda", k);
     }
   }
