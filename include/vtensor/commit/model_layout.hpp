@@ -64,6 +64,10 @@ struct ModelTensorSpec {
   std::string name;
   std::uint64_t numel = 0;
   std::vector<std::uint64_t> shape;
+
+  ModelTensorSpec() = default;
+  ModelTensorSpec(std::string n, std::uint64_t count, std::vector<std::uint64_t> dims = {})
+      : name(std::move(n)), numel(count), shape(std::move(dims)) {}
 };
 
 // One tensor as placed.

@@ -59,7 +59,8 @@ class FirstIteration {
 // a single base table folded without a combination pass.
 class InMemoryFirstIteration final : public FirstIteration {
  public:
-  explicit InMemoryFirstIteration(std::span<const WhirProverData* const> pds) : pds_(pds.begin(), pds.end()) {
+  explicit InMemoryFirstIteration(std::span<const WhirProverData* const> pds)
+      : pds_(pds.begin(), pds.end()), base_(pds.size() == 1) {
     for (const auto* pd : pds_) tables_.emplace_back(pd->table);
   }
   std::size_t num_polys() const override { return pds_.size(); }
@@ -108,13 +109,10 @@ class InMemoryFirstIteration final : public FirstIteration {
  private:
   std::vector<const WhirProverData*> pds_;
   std::vector<std::span<const Goldilocks>> tables_;
-  bool base_ = true;  // one polynomial: round 0 reads the base table, no combination pass
+  bool base_;  // one polynomial: round 0 reads the base table, no combination pass
   std::optional<EqWeight> weight_;
   std::vector<E> f_;
   unsigned bound_ = 0;
-
- public:
-  void set_single_base(bool b) { base_ = b; }
 };
 
 // The protocol after the statement: OOD samples, μ, β, then every iteration.
@@ -263,7 +261,6 @@ inline std::vector<std::uint8_t> Whir::open_batch(std::span<const WhirProverData
     return std::move(w).take();
   }
   InMemoryFirstIteration first(pds);
-  first.set_single_base(np == 1);
   open_batch_rounds(first, p, points, values, t, w);
   return std::move(w).take();
 }

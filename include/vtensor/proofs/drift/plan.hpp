@@ -69,7 +69,6 @@ struct PlannedTable {
 struct TensorPieces {
   std::size_t u = kNone, v = kNone, e = kNone, row = kNone, col = kNone, val = kNone;
   std::size_t er0 = kNone, er1 = kNone, ec0 = kNone, ec1 = kNone;
-  std::size_t row_table = kNone, col_table = kNone;
 };
 
 struct Plan {
@@ -197,16 +196,15 @@ inline Plan make_plan(const ModelLayout& layout, std::vector<TensorConstraints> 
                                       p.tables.size() - 1, sv);
         p.columns[ci].x1_lo = lo;
         p.columns[ci].x1_hi = hi;
-        return p.tables.size() - 1;
       };
       if (x.row_vars() > 0) {
         pc.er0 = add_b(PieceKind::kEr0, t, "er0", {s});
         pc.er1 = add_b(PieceKind::kEr1, t, "er1", {s});
-        pc.row_table = eq_lookup(true, pc.row, pc.er0, pc.er1);
+        eq_lookup(true, pc.row, pc.er0, pc.er1);
       }
       pc.ec0 = add_b(PieceKind::kEc0, t, "ec0", {s});
       pc.ec1 = add_b(PieceKind::kEc1, t, "ec1", {s});
-      pc.col_table = eq_lookup(false, pc.col, pc.ec0, pc.ec1);
+      eq_lookup(false, pc.col, pc.ec0, pc.ec1);
     }
   }
   for (std::size_t k = 0; k < p.tables.size(); ++k)
