@@ -28,7 +28,7 @@ std::filesystem::path scratch() {
   return p;
 }
 
-WhirParams model_params(unsigned n) { return WhirParams{n, 2, 4, 6, 100}; }
+WhirParams model_params(unsigned n) { return model_whir_params(n); }
 
 // A committed pair plus everything its certificate needs.
 struct Pair {

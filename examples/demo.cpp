@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
   MemoryModelSource base_src(layout, std::move(qb)), tuned_src(layout, std::move(qt));
   const double t_quant = ms_since(t0);
   t0 = Clock::now();
-  WhirParams wp;  // Johnson-bound WHIR, rate 1/4, folding 4, 100 bits
-  wp.num_vars = layout.num_vars();
+  // Johnson-bound WHIR, rate 1/8, folding 4, 20 bits of query grinding, 100 bits
+  const WhirParams wp = model_whir_params(layout.num_vars());
   ModelCommitOptions copt;
   copt.dir = std::filesystem::temp_directory_path();
   const auto base = commit_model_parts(wp, base_src, copt);

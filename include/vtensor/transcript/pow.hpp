@@ -9,13 +9,16 @@
 // at its own transcript state, so the seeds never coincide.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "vtensor/detail/parallel.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/hash/sha256.hpp"
 #include "vtensor/io/bytes.hpp"
@@ -43,11 +46,29 @@ inline bool pow_ok(const std::array<std::uint8_t, 32>& seed, std::uint64_t nonce
   }
   return zeros >= bits;
 }
+// The smallest nonce that reaches `bits`, searched in windows split over the threads:
+// every nonce below the answer is tried, so the result (and the proof bytes) do not
+// depend on the thread count.
+inline std::uint64_t pow_search(const std::array<std::uint8_t, 32>& seed, unsigned bits) {
+  const std::size_t window = bits < 12 ? std::size_t{1} << 12 : std::size_t{1} << 16;
+  for (std::uint64_t base = 0;; base += window) {
+    std::vector<std::uint64_t> best(static_cast<std::size_t>(detail::max_threads()), ~std::uint64_t{0});
+    detail::parallel_chunks(window, std::size_t{1} << 12, [&](std::size_t lo, std::size_t hi, int th) {
+      for (std::size_t i = lo; i < hi; ++i)
+        if (pow_ok(seed, base + i, bits)) {
+          best[static_cast<std::size_t>(th)] = base + i;
+          return;
+        }
+    });
+    const std::uint64_t m = *std::min_element(best.begin(), best.end());
+    if (m != ~std::uint64_t{0}) return m;
+  }
+}
+
 inline void pow_prove(Transcript& t, ByteWriter& w, unsigned bits) {
   if (bits == 0) return;
   const auto seed = pow_seed(t);
-  std::uint64_t nonce = 0;
-  while (!pow_ok(seed, nonce, bits)) ++nonce;
+  const std::uint64_t nonce = pow_search(seed, bits);
   w.u64(nonce);
   t.absorb_u64("whir/pow_nonce", nonce);
 }

@@ -25,17 +25,18 @@ using E = GoldilocksExt2;
 
 inline constexpr std::string_view kDriftProtocolId = "vtensor/drift";
 
-// Bundles (commit/bundle.hpp) use the models' regime, folding and security. Their rate
-// follows their size: a small bundle is encoded at rate 2^-5 (2^{n+5} values cost little
-// and save queries: 31 instead of 109 in the first iteration), a large one at the models'
-// rate, keeping its codeword near 2^26 values: R = max(R_model, min(5, 26 − n)).
+// Bundles (commit/bundle.hpp) use the models' regime, folding, security and grinding.
+// Their rate follows their size: a small bundle is encoded at rate 2^-6 (2^{n+6} values
+// cost little and save queries: 29 instead of 63 in the first iteration with
+// model_whir_params), a large one at the models' rate, keeping its codeword near 2^26
+// values: R = max(R_model, min(6, 26 − n)).
 inline WhirParams default_bundle_params(const WhirParams& model) {
   WhirParams p = model;
   p.num_vars = 0;  // set per bundle (bundle_rate)
   return p;
 }
 inline WhirParams bundle_rate(WhirParams p, unsigned n) {
-  const unsigned want = n >= 26 ? 0u : std::min(5u, 26u - n);
+  const unsigned want = n >= 26 ? 0u : std::min(6u, 26u - n);
   p.log_inv_rate = std::max(p.log_inv_rate, want);
   p.max_log_inv_rate = std::max(p.max_log_inv_rate, p.log_inv_rate);
   return p;
