@@ -156,7 +156,23 @@ class Whir {
                            std::span<const std::vector<E>> points, std::span<const std::vector<E>> values,
                            std::span<const std::uint8_t> proof, Transcript& t);
 
+  // Hiding mode only: opens the committed f̂ itself at points of committed_vars()
+  // coordinates, mask coordinates included. A zero-knowledge protocol's final claims
+  // sit at such points with random mask coordinates, where f̂ is masked by its random
+  // half (sumcheck/zk.hpp); each revealed value spends one more of the mask's
+  // dimensions, which hiding_openings must budget for (docs/zk.md).
+  static std::vector<std::uint8_t> open_hiding_masked(const WhirProverData& pd, std::span<const std::vector<E>> points,
+                                                      std::span<const E> values, Transcript& t);
+  static void verify_hiding_masked(const WhirParams& p, const WhirCommitment& c,
+                                   std::span<const std::vector<E>> points, std::span<const E> values,
+                                   std::span<const std::uint8_t> proof, Transcript& t);
+
  private:
+  static std::vector<std::uint8_t> open_hiding_impl(const WhirProverData& pd, const std::vector<std::vector<E>>& ext,
+                                                    std::span<const E> values, Transcript& t);
+  static void verify_hiding_impl(const WhirParams& p, const WhirCommitment& c, std::span<const std::vector<E>> points,
+                                 bool masked, std::span<const E> values, std::span<const std::uint8_t> proof,
+                                 Transcript& t);
   // Hiding mode (detail/whir_hiding.hpp): a fresh random mask ĝ is committed in the
   // proof, and f̂ and ĝ are batch-opened at (z, 0^e); everything after the first
   // iteration is about f̂ + μĝ, a uniformly random polynomial.

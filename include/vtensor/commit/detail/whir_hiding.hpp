@@ -17,22 +17,44 @@
 
 namespace vtensor {
 
+namespace whir_detail {
+// The points at which f̂ is opened: (z, 0^e) for points of f, or as given (masked).
+inline std::vector<std::vector<GoldilocksExt2>> hiding_points(const WhirParams& p,
+                                                              std::span<const std::vector<GoldilocksExt2>> points,
+                                                              bool masked) {
+  const unsigned n = masked ? p.committed_vars() : p.num_vars, nc = p.committed_vars();
+  if (points.empty() || points.size() > kMaxPoints) throw ArgumentError("whir: 1 … 2^16 points");
+  std::vector<std::vector<GoldilocksExt2>> ext;
+  for (const auto& z : points) {
+    if (z.size() != n) throw ArgumentError("whir: a point has the wrong number of coordinates");
+    ext.push_back(z);
+    ext.back().resize(nc, GoldilocksExt2::zero());
+  }
+  return ext;
+}
+}  // namespace whir_detail
+
 inline std::vector<std::uint8_t> Whir::open_hiding(const WhirProverData& pd, std::span<const std::vector<E>> points,
                                                    std::span<const E> values, Transcript& t) {
+  return open_hiding_impl(pd, whir_detail::hiding_points(pd.params, points, false), values, t);
+}
+inline std::vector<std::uint8_t> Whir::open_hiding_masked(const WhirProverData& pd,
+                                                          std::span<const std::vector<E>> points,
+                                                          std::span<const E> values, Transcript& t) {
+  if (pd.params.hiding_openings == 0) throw ArgumentError("whir open_hiding_masked: not a hiding commitment");
+  return open_hiding_impl(pd, whir_detail::hiding_points(pd.params, points, true), values, t);
+}
+
+inline std::vector<std::uint8_t> Whir::open_hiding_impl(const WhirProverData& pd,
+                                                        const std::vector<std::vector<E>>& ext,
+                                                        std::span<const E> values, Transcript& t) {
   using namespace whir_detail;
   const WhirParams& p = pd.params;
-  const unsigned n = p.num_vars, nc = p.committed_vars();
-  if (points.size() != values.size() || points.empty() || points.size() > kMaxPoints)
-    throw ArgumentError("whir open: points and values must be equally many, 1 … 2^16");
+  const unsigned nc = p.committed_vars();
+  if (ext.size() != values.size()) throw ArgumentError("whir open: points and values must be equally many");
   if (pd.openings_done >= p.hiding_openings)
     throw ArgumentError("whir open: this hiding commitment's " + std::to_string(p.hiding_openings) +
                         " openings are spent (more would reveal the mask)");
-  std::vector<std::vector<E>> ext;
-  for (const auto& z : points) {
-    if (z.size() != n) throw ArgumentError("whir open: a point has the wrong number of coordinates");
-    ext.push_back(z);
-    ext.back().resize(nc, E::zero());
-  }
   WhirProverData mask;
   mask.params = p;
   mask.table = csprng_fields(std::size_t{1} << nc);
@@ -52,16 +74,26 @@ inline std::vector<std::uint8_t> Whir::open_hiding(const WhirProverData& pd, std
 
 inline void Whir::verify_hiding(const WhirParams& p, const WhirCommitment& c, std::span<const std::vector<E>> points,
                                 std::span<const E> values, std::span<const std::uint8_t> proof, Transcript& t) {
+  verify_hiding_impl(p, c, points, false, values, proof, t);
+}
+inline void Whir::verify_hiding_masked(const WhirParams& p, const WhirCommitment& c,
+                                       std::span<const std::vector<E>> points, std::span<const E> values,
+                                       std::span<const std::uint8_t> proof, Transcript& t) {
+  if (p.hiding_openings == 0) throw VerifyError("whir verify_hiding_masked: not a hiding commitment");
+  verify_hiding_impl(p, c, points, true, values, proof, t);
+}
+
+inline void Whir::verify_hiding_impl(const WhirParams& p, const WhirCommitment& c,
+                                     std::span<const std::vector<E>> points, bool masked, std::span<const E> values,
+                                     std::span<const std::uint8_t> proof, Transcript& t) {
   using namespace whir_detail;
   p.validate();
-  const unsigned n = p.num_vars, nc = p.committed_vars();
-  if (points.size() != values.size() || points.empty() || points.size() > kMaxPoints)
-    throw VerifyError("whir: points and values must be equally many, 1 … 2^16");
+  if (points.size() != values.size()) throw VerifyError("whir: points and values must be equally many");
   std::vector<std::vector<E>> ext;
-  for (const auto& z : points) {
-    if (z.size() != n) throw VerifyError("whir: a point has the wrong number of coordinates");
-    ext.push_back(z);
-    ext.back().resize(nc, E::zero());
+  try {
+    ext = hiding_points(p, points, masked);
+  } catch (const ArgumentError& e) {
+    throw VerifyError(e.what());
   }
   ByteReader r(proof, "whir hiding proof");
   const WhirCommitment coms[2] = {c, WhirCommitment{Digest::from_bytes(r.bytes(Digest::kSize, "mask root").data())}};
