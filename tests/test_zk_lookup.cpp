@@ -3,6 +3,7 @@
 // statement and mutated bytes are rejected.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <random>
 
 #include "test_util.hpp"
@@ -25,18 +26,21 @@ WhirParams hiding(unsigned n, unsigned lambda) {
 
 struct Setup {
   ZkLookupStatement st;
-  std::vector<WhirProverData> cols;
-  WhirProverData mult;
+  std::vector<std::unique_ptr<WhirProverData>> pds;  // stable addresses: the tables point at them
 };
+
+ZkTable commit_table(Setup& s, const std::vector<F>& values, unsigned lambda) {
+  const auto p = hiding(log2_exact(values.size()), lambda);
+  auto [c, pd] = Whir::commit(p, values);
+  s.pds.push_back(std::make_unique<WhirProverData>(std::move(pd)));
+  return zk_table_of(p, c, s.pds.back().get());
+}
 
 // Columns (each 2^na entries) looked up as Σ β_k A_k in the table 0 … 2^nt − 1;
 // multiplicities counted honestly over the entries that are in the table.
 Setup make(const std::vector<std::vector<F>>& columns, const std::vector<E>& beta, unsigned nt, unsigned lambda,
            const std::vector<std::int64_t>& mult_shift = {}) {
   Setup s;
-  const unsigned na = log2_exact(columns[0].size());
-  s.st.column_params = hiding(na, lambda);
-  s.st.mult_params = hiding(nt, lambda);
   s.st.base = hiding(0, lambda);
   s.st.base.hiding_openings = 0;
   s.st.coeffs = beta;
@@ -52,31 +56,25 @@ Setup make(const std::vector<std::vector<F>>& columns, const std::vector<E>& bet
   std::vector<F> mf(m.size());
   for (std::size_t j = 0; j < m.size(); ++j)
     mf[j] = F::from_u64(m[j]) + (j < mult_shift.size() ? F::from_i64(mult_shift[j]) : F::zero());
-  for (const auto& col : columns) {
-    auto [c, pd] = Whir::commit(s.st.column_params, col);
-    s.st.columns.push_back(c);
-    s.cols.push_back(std::move(pd));
-  }
-  auto [mc, mpd] = Whir::commit(s.st.mult_params, mf);
-  s.st.mult = mc;
-  s.mult = std::move(mpd);
+  for (const auto& col : columns) s.st.columns.push_back(commit_table(s, col, lambda));
+  s.st.mult = commit_table(s, mf, lambda);
   return s;
 }
 
 Transcript bound(const ZkLookupStatement& st) {
   Transcript t("test/zk-lookup", 1, E::kFieldId);
-  for (const auto& c : st.columns) t.absorb("column", c.root.bytes);
-  t.absorb("mult", st.mult.root.bytes);
+  for (const auto& c : st.columns) t.absorb("column", c.com.root.bytes);
+  t.absorb("mult", st.mult.com.root.bytes);
   t.seal_statement();
   return t;
 }
 
 std::vector<std::uint8_t> prove(const Setup& s, const ZkLookupInverseEdit& edit = {}) {
   Transcript t = bound(s.st);
-  std::vector<const WhirProverData*> cols;
-  for (const auto& c : s.cols) cols.push_back(&c);
   ByteWriter w;
-  prove_zk_lookup(t, s.st, cols, s.mult, w, edit);
+  ZkOpenings open;
+  prove_zk_lookup(t, s.st, open, w, edit);
+  open.prove(t, w);
   return std::move(w).take();
 }
 
@@ -84,7 +82,9 @@ bool accepts(const ZkLookupStatement& st, std::span<const std::uint8_t> proof) {
   Transcript t = bound(st);
   return test::verifies([&] {
     ByteReader rd(proof, "zk lookup proof");
-    verify_zk_lookup(t, st, rd);
+    ZkOpeningsVerifier open;
+    verify_zk_lookup(t, st, open, rd);
+    open.verify(t, rd);
     rd.finish();
   });
 }

@@ -60,8 +60,14 @@ std::vector<std::uint8_t> prove_norm(const Committed& c, const E& S, const WhirP
   SumcheckInstance* ip[1] = {&inst};
   std::vector<E> r;
   ByteWriter w;
-  if (mask) {
-    prove_zk_batched_with(t, ip, std::span<const E>(&S, 1), *mask, *mask_data, w, &r);
+  if (mask) {  // the same wire as prove_zk_batched, with the given mask and table
+    const WhirCommitment com{mask_data->tree.root()};
+    w.bytes(std::span<const std::uint8_t>(com.root.data(), Digest::kSize));
+    t.absorb("zk/mask_root", com.root.bytes);
+    ZkOpenings open;
+    prove_zk_batched_with(t, ip, std::span<const E>(&S, 1), *mask, zk_table_of(mask_data->params, com, mask_data),
+                          open, w, &r);
+    open.prove(t, w);
   } else {
     w.bytes(prove_zk_batched(t, ip, std::span<const E>(&S, 1), base, &r));
   }

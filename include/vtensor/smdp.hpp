@@ -30,6 +30,7 @@
 #include "vtensor/proofs/drift/policy.hpp"
 #include "vtensor/proofs/drift/prover.hpp"
 #include "vtensor/proofs/drift/verifier.hpp"
+#include "vtensor/proofs/drift/zk_norm.hpp"
 
 namespace vtensor::smdp {
 

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "vtensor/commit/whir.hpp"
+#include "vtensor/commit/zk_table.hpp"
 #include "vtensor/mle/dense.hpp"
 #include "vtensor/sumcheck/batched.hpp"
 
@@ -201,19 +202,17 @@ inline std::vector<GoldilocksExt2> aux_weight(const LibraMaskShape& shape, std::
 // are not included).
 using ZkSumcheckResult = BatchedSumcheckResult;
 
-// Proves the instances' claims in zero knowledge, appending the proof to w. `mask`
-// and `mask_data` are the Libra mask and its hiding commitment (of mask.table(),
-// params libra_mask_params); prove_zk_batched below makes them.
+// Proves the instances' claims in zero knowledge, appending the proof to w. `mask` is
+// the Libra mask and `mask_table` its hiding-committed table (of mask.table(); its
+// commitment already bound by the caller); the claim on it joins `open`, which the
+// caller proves (commit/zk_table.hpp). prove_zk_batched below does it all.
 inline void prove_zk_batched_with(Transcript& t, std::span<SumcheckInstance* const> inst,
-                                  std::span<const GoldilocksExt2> claims, LibraMask& mask,
-                                  const WhirProverData& mask_data, ByteWriter& w,
-                                  std::vector<GoldilocksExt2>* point = nullptr) {
+                                  std::span<const GoldilocksExt2> claims, LibraMask& mask, const ZkTable& mask_table,
+                                  ZkOpenings& open, ByteWriter& w, std::vector<GoldilocksExt2>* point = nullptr) {
   using E = GoldilocksExt2;
-  const Digest root = mask_data.tree.root();
+  if (mask_table.vars != mask.shape().num_vars()) throw ArgumentError("zk sumcheck: the mask table has the wrong size");
   const E G = mask.sum();
-  w.bytes(std::span<const std::uint8_t>(root.data(), Digest::kSize));
   w.field<E>(G);
-  t.absorb("zk/mask_root", root.bytes);
   t.absorb_field<E>("zk/mask_sum", G);
   std::vector<SumcheckInstance*> all(inst.begin(), inst.end());
   all.push_back(&mask);
@@ -222,24 +221,22 @@ inline void prove_zk_batched_with(Transcript& t, std::span<SumcheckInstance* con
   std::vector<E> r;
   w.bytes(prove_batched(t, all, cl, &r));
   const E gamma = mask.eval(r);
-  // Aux: Σ T̂ W = G + κγ, y bound first.
+  // Aux: Σ T̂ W = G + κγ over the mask table's extended domain, y bound first.
   const E kappa = t.challenge_ext("zk/kappa");
-  const unsigned nc = mask_data.params.committed_vars();
+  const unsigned nc = mask_table.ext_vars();
   const auto wt = zk_detail::extend_weight(zk_detail::aux_weight(mask.shape(), r, kappa), nc);
-  std::vector<E> that(mask_data.table.begin(), mask_data.table.end());
-  DenseProductInstance aux({std::move(that), wt}, {{E::one(), {0, 1}}}, {false, true});
+  const auto ext = mask_table.extended();
+  DenseProductInstance aux({std::vector<E>(ext.begin(), ext.end()), wt}, {{E::one(), {0, 1}}}, {false, true});
   SumcheckInstance* ap[1] = {&aux};
   const E aux_claim = G + kappa * gamma;
   std::vector<E> rho;
   w.bytes(prove_batched(t, ap, std::span<const E>(&aux_claim, 1), &rho));
-  const E th = mle_evaluate<E, Goldilocks>(mask_data.table, rho);
-  const std::vector<std::vector<E>> pts{rho};
-  const auto wp = Whir::open_hiding_masked(mask_data, pts, std::span<const E>(&th, 1), t);
-  w.u32(static_cast<std::uint32_t>(wp.size()));
-  w.bytes(wp);
+  open.add(mask_table, rho);
   if (point) *point = std::move(r);
 }
 
+// The same with a mask committed on its own (its root leads the proof) and opened at
+// the end: mask root ‖ G ‖ batched proof ‖ aux proof ‖ u32 length ‖ WHIR proof.
 inline std::vector<std::uint8_t> prove_zk_batched(Transcript& t, std::span<SumcheckInstance* const> inst,
                                                   std::span<const GoldilocksExt2> claims,
                                                   const WhirParams& whir_base,
@@ -253,15 +250,18 @@ inline std::vector<std::uint8_t> prove_zk_batched(Transcript& t, std::span<Sumch
   const auto mp = libra_mask_params(whir_base, mask.shape());
   const auto [com, pd] = Whir::commit(mp, mask.table());
   ByteWriter w;
-  prove_zk_batched_with(t, inst, claims, mask, pd, w, point);
+  w.bytes(std::span<const std::uint8_t>(com.root.data(), Digest::kSize));
+  t.absorb("zk/mask_root", com.root.bytes);
+  ZkOpenings open;
+  prove_zk_batched_with(t, inst, claims, mask, zk_table_of(mp, com, &pd), open, w, point);
+  open.prove(t, w);
   return std::move(w).take();
 }
 
-// Reads a zero-knowledge batched proof from rd and checks it (DecodeError on malformed
-// bytes, VerifyError on a failed check). `whir_base` must be the prover's.
-inline ZkSumcheckResult verify_zk_batched(Transcript& t, std::span<const BatchedInstanceSpec> inst,
-                                          std::span<const GoldilocksExt2> claims, const WhirParams& whir_base,
-                                          ByteReader& rd) {
+// The verifier of prove_zk_batched_with: the claim on the mask table joins `open`.
+inline ZkSumcheckResult verify_zk_batched_with(Transcript& t, std::span<const BatchedInstanceSpec> inst,
+                                               std::span<const GoldilocksExt2> claims, const ZkTable& mask_table,
+                                               ZkOpeningsVerifier& open, ByteReader& rd) {
   using E = GoldilocksExt2;
   std::size_t n = 0, D = 1;
   for (const auto& i : inst) {
@@ -269,10 +269,8 @@ inline ZkSumcheckResult verify_zk_batched(Transcript& t, std::span<const Batched
     D = std::max(D, i.degree);
   }
   const LibraMaskShape shape(n, D);
-  const auto mp = libra_mask_params(whir_base, shape);
-  const WhirCommitment root{Digest::from_bytes(rd.bytes(Digest::kSize, "zk sumcheck mask root").data())};
+  if (mask_table.vars != shape.num_vars()) throw VerifyError("zk sumcheck: the mask table has the wrong size");
   const E G = rd.field<E>("zk sumcheck mask sum");
-  t.absorb("zk/mask_root", root.root.bytes);
   t.absorb_field<E>("zk/mask_sum", G);
   std::vector<BatchedInstanceSpec> specs(inst.begin(), inst.end());
   specs.push_back({n, D, 1, [](std::span<const E>, std::span<const E> f) { return f[0]; }});
@@ -282,9 +280,8 @@ inline ZkSumcheckResult verify_zk_batched(Transcript& t, std::span<const Batched
   const E gamma = res.finals.back()[0];
   res.finals.pop_back();
   const E kappa = t.challenge_ext("zk/kappa");
-  const unsigned nc = mp.committed_vars();
+  const unsigned nc = mask_table.ext_vars(), nv = shape.num_vars();
   const auto w_small = zk_detail::aux_weight(shape, res.point, kappa);
-  const unsigned nv = shape.num_vars();
   const BatchedInstanceSpec aux{nc, 2, 1, [&](std::span<const E> p, std::span<const E> f) {
                                   E sel = E::one();
                                   for (unsigned i = nv; i < nc; ++i) sel *= E::one() - p[i];
@@ -292,10 +289,26 @@ inline ZkSumcheckResult verify_zk_batched(Transcript& t, std::span<const Batched
                                 }};
   const E aux_claim = G + kappa * gamma;
   const auto ares = verify_batched(t, std::span<const BatchedInstanceSpec>(&aux, 1), std::span<const E>(&aux_claim, 1), rd);
-  const std::uint32_t len = rd.u32();
-  const auto wp = rd.bytes(len, "zk sumcheck mask opening");
-  const std::vector<std::vector<E>> pts{ares.point};
-  Whir::verify_hiding_masked(mp, root, pts, std::span<const E>(&ares.finals[0][0], 1), wp, t);
+  open.add(mask_table, ares.point, ares.finals[0][0]);
+  return res;
+}
+
+// Reads a proof of prove_zk_batched from rd and checks it (DecodeError on malformed
+// bytes, VerifyError on a failed check). `whir_base` must be the prover's.
+inline ZkSumcheckResult verify_zk_batched(Transcript& t, std::span<const BatchedInstanceSpec> inst,
+                                          std::span<const GoldilocksExt2> claims, const WhirParams& whir_base,
+                                          ByteReader& rd) {
+  std::size_t n = 0, D = 1;
+  for (const auto& i : inst) {
+    n = std::max(n, i.num_vars);
+    D = std::max(D, i.degree);
+  }
+  const auto mp = libra_mask_params(whir_base, LibraMaskShape(n, D));
+  const WhirCommitment root{Digest::from_bytes(rd.bytes(Digest::kSize, "zk sumcheck mask root").data())};
+  t.absorb("zk/mask_root", root.root.bytes);
+  ZkOpeningsVerifier open;
+  auto res = verify_zk_batched_with(t, inst, claims, zk_table_of(mp, root), open, rd);
+  open.verify(t, rd);
   return res;
 }
 

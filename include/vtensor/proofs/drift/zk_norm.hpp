@@ -1,0 +1,196 @@
+// vtensor/proofs/drift/zk_norm.hpp — a zero-knowledge norm bound: ‖Δ‖_F² ≤ τ² for a
+// hiding-committed Δ, revealing the verdict and nothing else (not Σ Δ²). The piece
+// the drift certificate's zero-knowledge mode uses for its norm classes (docs/zk.md).
+//
+// Statement: a hiding commitment of Δ (2^n field elements, signed fixed-point units),
+// an entry bound b (every Δ(x) ∈ [−2^{b−1}, 2^{b−1})), and τ² < 2^48 (units²).
+// The prover commits one hiding bundle (commit/zk_table.hpp) of
+//   m_Δ  the multiplicities of Δ's entries in the range table R_b = (j − 2^{b−1})_j,
+//   L    the three 16-bit limbs of D = τ² − Σ Δ² (and a zero: 4 entries),
+//   m_L  the multiplicities of the limbs in (0 … 2^16 − 1),
+// then proves with lookup/zk_lookup.hpp that Δ ⊂ R_b and L ⊂ [0, 2^16), and with one
+// zero-knowledge sumcheck over the extended domains that
+//   Σ_x sel·Δ̂(x)² + Σ_i 2^{16 i}·L̂(i) = τ²,
+// and opens every commitment once, for all its claims.
+// Exactness over ℤ: |Δ(x)| ≤ 2^{b−1} gives S = Σ Δ² ≤ 2^{n + 2b − 2} ≤ 2^61 (required
+// by validate), and 0 ≤ D < 2^48; so S + D < p and S + D ≡ τ² (mod p) means
+// S + D = τ² over ℤ, hence S ≤ τ². The limbs cannot encode a negative D: the only
+// integers in [0, 2^48) are taken at face value, and τ² − S + p > 2^48.
+// Δ's commitment is opened once (two claims), so hiding_openings ≥ 2.
+//
+// Wire: the bundle's root ‖ the lookup of Δ ‖ that of L (lookup/zk_lookup.hpp) ‖ the
+// sum's mask root ‖ its zero-knowledge sumcheck ‖ the openings (commit/zk_table.hpp:
+// Δ, the bundle, the lookups' bundles, the sum's mask, in the order of first claim).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "vtensor/lookup/zk_lookup.hpp"
+#include "vtensor/testing.hpp"
+
+namespace vtensor::drift {
+
+inline constexpr unsigned kZkNormLimbBits = 16;
+inline constexpr unsigned kZkNormLimbs = 3;  // τ² < 2^48
+
+struct ZkNormStatement {
+  WhirParams delta_params;  // hiding (≥ 2 openings), num_vars = n
+  WhirCommitment delta;
+  unsigned entry_bits = 16;
+  std::uint64_t tau_sq = 0;
+  WhirParams base;  // regime, rate, folding, security of everything the proof commits
+
+  void validate() const {
+    if (delta_params.hiding_openings < 2) throw ArgumentError("zk norm: Δ must be committed hiding with ≥ 2 openings");
+    if (entry_bits < 1 || entry_bits > 20) throw ArgumentError("zk norm: entry bits must be in [1, 20]");
+    if (delta_params.num_vars + 2 * entry_bits - 2 > 61)
+      throw ArgumentError("zk norm: 2^n entries of " + std::to_string(entry_bits) +
+                          " bits could make Σ Δ² exceed 2^61 (no-wraparound bound)");
+    if (tau_sq >> (kZkNormLimbBits * kZkNormLimbs)) throw ArgumentError("zk norm: τ² must be below 2^48 units²");
+  }
+  std::vector<Goldilocks> range_table() const {
+    std::vector<Goldilocks> t(std::size_t{1} << entry_bits);
+    const std::int64_t off = std::int64_t{1} << (entry_bits - 1);
+    for (std::size_t j = 0; j < t.size(); ++j) t[j] = Goldilocks::from_i64(static_cast<std::int64_t>(j) - off);
+    return t;
+  }
+  // The bundle's tables: m_Δ, L, m_L.
+  std::vector<unsigned> bundle_vars() const { return {entry_bits, 2, kZkNormLimbBits}; }
+  ZkLookupStatement delta_lookup(const ZkTable& delta_table, const ZkTable& m) const {
+    return {{delta_table}, {GoldilocksExt2::one()}, m, range_table(), base};
+  }
+  ZkLookupStatement limb_lookup(const ZkTable& limbs, const ZkTable& m) const {
+    std::vector<Goldilocks> t(std::size_t{1} << kZkNormLimbBits);
+    for (std::size_t j = 0; j < t.size(); ++j) t[j] = Goldilocks::from_u64(j);
+    return {{limbs}, {GoldilocksExt2::one()}, m, std::move(t), base};
+  }
+};
+
+namespace zk_norm_detail {
+using E = GoldilocksExt2;
+inline std::vector<E> limb_weights() {
+  return {E::one(), E(Goldilocks::from_u64(std::uint64_t{1} << 16)), E(Goldilocks::from_u64(std::uint64_t{1} << 32)),
+          E::zero()};
+}
+inline std::int64_t signed_of(Goldilocks x) {
+  const std::uint64_t v = x.value();
+  return v > Goldilocks::kModulus / 2 ? -static_cast<std::int64_t>(Goldilocks::kModulus - v) : static_cast<std::int64_t>(v);
+}
+inline std::vector<Goldilocks> multiplicities(std::span<const Goldilocks> values, std::int64_t lo, std::size_t size) {
+  std::vector<std::uint64_t> m(size, 0);
+  for (const auto& x : values) {
+    const std::int64_t i = signed_of(x) - lo;
+    if (i >= 0 && static_cast<std::size_t>(i) < size) ++m[static_cast<std::size_t>(i)];
+  }
+  std::vector<Goldilocks> out(size);
+  for (std::size_t j = 0; j < size; ++j) out[j] = Goldilocks::from_u64(m[j]);
+  return out;
+}
+// Σ sel·Δ̂² + Σ W·L̂ over N = max of the two extended domains.
+struct SumShape {
+  unsigned nd, cd, cl, N;
+  SumShape(const ZkTable& d, const ZkTable& l)
+      : nd(d.vars), cd(d.ext_vars()), cl(l.ext_vars()), N(std::max(d.ext_vars(), l.ext_vars())) {}
+};
+inline WhirParams sum_mask_params(const WhirParams& base, unsigned N) {
+  return libra_mask_params(base, LibraMaskShape(N, 3));
+}
+}  // namespace zk_norm_detail
+
+// Proves the statement; delta is Δ's hiding prover data (one of its openings is
+// spent). ArgumentError when an entry is out of range or Σ Δ² > τ² (unless a test's
+// CheatingProver is active).
+inline void prove_zk_norm(Transcript& t, const ZkNormStatement& s, const WhirProverData& delta, ByteWriter& w) {
+  using namespace zk_norm_detail;
+  using namespace zk_lookup_detail;
+  s.validate();
+  const std::size_t n = std::size_t{1} << s.delta_params.num_vars;
+  const std::int64_t half = std::int64_t{1} << (s.entry_bits - 1);
+  unsigned __int128 S = 0;
+  bool in_range = true;
+  for (std::size_t x = 0; x < n; ++x) {
+    const std::int64_t d = signed_of(delta.table[x]);
+    if (d < -half || d >= half) in_range = false;
+    S += static_cast<unsigned __int128>(static_cast<__int128>(d) * d);
+  }
+  if (testing::refuse(!in_range)) throw ArgumentError("zk norm: an entry of Δ is outside the entry bound");
+  if (testing::refuse(S > s.tau_sq)) throw ArgumentError("zk norm: ‖Δ‖² exceeds τ²");
+  // D = τ² − S mod p, in three limbs (a cheater's last limb holds the rest).
+  const Goldilocks Dp =
+      Goldilocks::from_u64(s.tau_sq) - Goldilocks::from_u64(static_cast<std::uint64_t>(S % Goldilocks::kModulus));
+  const std::uint64_t D = Dp.value();
+  const std::vector<Goldilocks> limbs{Goldilocks::from_u64(D & 0xFFFF), Goldilocks::from_u64((D >> 16) & 0xFFFF),
+                                      Goldilocks::from_u64(D >> 32), Goldilocks::zero()};
+  const ZkBundle bundle(s.base,
+                        {multiplicities(std::span<const Goldilocks>(delta.table.data(), n), -half,
+                                        std::size_t{1} << s.entry_bits),
+                         limbs, multiplicities(limbs, 0, std::size_t{1} << kZkNormLimbBits)},
+                        2);
+  w.bytes(std::span<const std::uint8_t>(bundle.commitment().root.data(), Digest::kSize));
+  t.absorb("zk_norm/bundle_root", bundle.commitment().root.bytes);
+  const ZkTable dt = zk_table_of(s.delta_params, s.delta, &delta);
+  ZkOpenings open;
+  prove_zk_lookup(t, s.delta_lookup(dt, bundle.table(0)), open, w);
+  prove_zk_lookup(t, s.limb_lookup(bundle.table(1), bundle.table(2)), open, w);
+  // Σ sel·Δ̂² + Σ W·L̂ = τ².
+  const SumShape sh(dt, bundle.table(1));
+  auto wt = limb_weights();
+  wt.resize(std::size_t{1} << sh.N, E::zero());
+  DenseProductInstance sum({lift(dt.extended(), sh.N), selector(sh.nd, sh.N), lift(bundle.table(1).extended(), sh.N), wt},
+                           {{E::one(), {1, 0, 0}}, {E::one(), {3, 2}}}, {false, true, false, true});
+  SumcheckInstance* ip[1] = {&sum};
+  const E claim = E(Goldilocks::from_u64(s.tau_sq));
+  LibraMask mask(sh.N, 3);
+  const auto mp = sum_mask_params(s.base, sh.N);
+  const auto [mcom, mpd] = Whir::commit(mp, mask.table());
+  w.bytes(std::span<const std::uint8_t>(mcom.root.data(), Digest::kSize));
+  t.absorb("zk_norm/mask_root", mcom.root.bytes);
+  std::vector<E> r;
+  prove_zk_batched_with(t, ip, std::span<const E>(&claim, 1), mask, zk_table_of(mp, mcom, &mpd), open, w, &r);
+  open.add(dt, std::span<const E>(r.data(), sh.cd));
+  open.add(bundle.table(1), std::span<const E>(r.data(), sh.cl));
+  open.prove(t, w);
+}
+
+// Reads and checks a proof (DecodeError / VerifyError); accepting means ‖Δ‖_F² ≤ τ².
+inline void verify_zk_norm(Transcript& t, const ZkNormStatement& s, ByteReader& rd) {
+  using namespace zk_norm_detail;
+  using namespace zk_lookup_detail;
+  try {
+    s.validate();
+  } catch (const ArgumentError& e) {
+    throw VerifyError(e.what());
+  }
+  const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm bundle root").data())};
+  t.absorb("zk_norm/bundle_root", bc.root.bytes);
+  const auto bvars = s.bundle_vars();
+  const auto bundle = ZkBundle::tables_of(s.base, bvars, bc, 2);
+  const ZkTable dt = zk_table_of(s.delta_params, s.delta);
+  ZkOpeningsVerifier open;
+  verify_zk_lookup(t, s.delta_lookup(dt, bundle[0]), open, rd);
+  verify_zk_lookup(t, s.limb_lookup(bundle[1], bundle[2]), open, rd);
+  const SumShape sh(dt, bundle[1]);
+  const auto wl = limb_weights();
+  const BatchedInstanceSpec spec{sh.N, 3, 2, [&](std::span<const E> p, std::span<const E> f) {
+                                   const E wv = mle_evaluate<E, E>(wl, p.first(2)) * zero_above(p, 2, sh.N);
+                                   return zero_above(p, sh.nd, sh.N) * f[0] * f[0] + wv * f[1];
+                                 }};
+  const E claim = E(Goldilocks::from_u64(s.tau_sq));
+  const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm mask root").data())};
+  t.absorb("zk_norm/mask_root", mcom.root.bytes);
+  const auto mp = sum_mask_params(s.base, sh.N);
+  const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
+                                          std::span<const E>(&claim, 1), zk_table_of(mp, mcom), open, rd);
+  const auto& r = res.point;
+  const std::pair<const ZkTable*, unsigned> tabs[2] = {{&dt, sh.cd}, {&bundle[1], sh.cl}};
+  for (std::size_t i = 0; i < 2; ++i) {
+    const E z = zero_above(r, tabs[i].second, sh.N);
+    if (z.is_zero()) throw VerifyError("zk norm: a padding factor vanishes");
+    open.add(*tabs[i].first, std::span<const E>(r.data(), tabs[i].second), res.finals[0][i] * z.inverse());
+  }
+  open.verify(t, rd);
+}
+
+}  // namespace vtensor::drift
