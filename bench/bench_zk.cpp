@@ -15,7 +15,7 @@ namespace {
 
 struct ZkNormCase {
   drift::ZkNormStatement st;
-  WhirProverData pd;
+  std::unique_ptr<WhirProverData> pd;
   std::vector<Goldilocks> table;
   std::vector<std::uint8_t> proof;
 };
@@ -31,7 +31,7 @@ WhirParams small_tables() { return model_whir_params(0); }
 
 Transcript transcript(const drift::ZkNormStatement& st) {
   Transcript t("bench/zk-norm", 1, GoldilocksExt2::kFieldId);
-  t.absorb("delta", st.delta.root.bytes);
+  t.absorb("delta", st.terms[0].com.root.bytes);
   t.absorb_u64("tau_sq", st.tau_sq);
   t.seal_statement();
   return t;
@@ -52,23 +52,24 @@ ZkNormCase& zk_norm_case(unsigned n) {
     S += static_cast<std::uint64_t>(d * d);
     x = Goldilocks::from_i64(d);
   }
-  c.st.delta_params = hiding(n, 2);
   c.st.entry_bits = 16;
   c.st.tau_sq = S + S / 10;
   c.st.base = small_tables();
-  auto [com, pd] = Whir::commit(c.st.delta_params, c.table);
-  c.st.delta = com;
-  c.pd = std::move(pd);
+  const auto p = hiding(n, 2);
+  auto [com, pd] = Whir::commit(p, c.table);
+  c.pd = std::make_unique<WhirProverData>(std::move(pd));
+  c.st.terms = {zk_table_of(p, com, c.pd.get())};
+  c.st.coeffs = {Goldilocks::one()};
   return c;
 }
 
 void zk_norm_prove(benchmark::State& state) {
   auto& c = zk_norm_case(static_cast<unsigned>(state.range(0)));
   for (auto _ : state) {
-    c.pd.openings_done = 0;  // the same commitment, proven again (a benchmark only)
+    c.pd->openings_done = 0;  // the same commitment, proven again (a benchmark only)
     Transcript t = transcript(c.st);
     ByteWriter w;
-    drift::prove_zk_norm(t, c.st, c.pd, w);
+    drift::prove_zk_norm(t, c.st, w);
     c.proof = std::move(w).take();
   }
   state.counters["proof_bytes"] = static_cast<double>(c.proof.size());
@@ -79,7 +80,7 @@ void zk_norm_verify(benchmark::State& state) {
   if (c.proof.empty()) {
     Transcript t = transcript(c.st);
     ByteWriter w;
-    drift::prove_zk_norm(t, c.st, c.pd, w);
+    drift::prove_zk_norm(t, c.st, w);
     c.proof = std::move(w).take();
   }
   for (auto _ : state) {

@@ -6,6 +6,7 @@
 // carrying a message, or be exactly the valid proof.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <random>
 
 #include "test_util.hpp"
@@ -18,12 +19,13 @@ namespace {
 
 struct Fixture {
   drift::ZkNormStatement st;
+  std::shared_ptr<WhirProverData> pd;
   Bytes valid;
 };
 
 Transcript bound(const drift::ZkNormStatement& st) {
   Transcript t("test/fuzz-zk-norm", 1, GoldilocksExt2::kFieldId);
-  t.absorb("delta", st.delta.root.bytes);
+  t.absorb("delta", st.terms[0].com.root.bytes);
   t.seal_statement();
   return t;
 }
@@ -42,16 +44,17 @@ Fixture make_fixture() {
   p.security_bits = 24;
   p.final_vars = 2;
   p.hiding_openings = 2;
-  f.st.delta_params = p;
   f.st.entry_bits = 4;
   f.st.tau_sq = S + 3;
   f.st.base = p;
   f.st.base.hiding_openings = 0;
   auto [c, pd] = Whir::commit(p, d);
-  f.st.delta = c;
+  f.pd = std::make_shared<WhirProverData>(std::move(pd));
+  f.st.terms = {zk_table_of(p, c, f.pd.get())};
+  f.st.coeffs = {Goldilocks::one()};
   Transcript t = bound(f.st);
   ByteWriter w;
-  drift::prove_zk_norm(t, f.st, pd, w);
+  drift::prove_zk_norm(t, f.st, w);
   f.valid = std::move(w).take();
   return f;
 }

@@ -3,6 +3,7 @@
 // and mutated bytes are rejected.
 #include <doctest/doctest.h>
 
+#include <memory>
 #include <random>
 
 #include "test_util.hpp"
@@ -25,24 +26,25 @@ WhirParams params(unsigned n, unsigned lambda, unsigned openings) {
 
 struct Setup {
   drift::ZkNormStatement st;
-  WhirProverData pd;
+  std::unique_ptr<WhirProverData> pd;  // the term's table points at it
 };
 Setup make(const std::vector<std::int64_t>& delta, std::uint64_t tau_sq, unsigned bits, unsigned lambda = 60) {
   std::vector<F> t(delta.size());
   for (std::size_t i = 0; i < t.size(); ++i) t[i] = F::from_i64(delta[i]);
   Setup s;
-  s.st.delta_params = params(log2_exact(t.size()), lambda, 2);
+  const auto p = params(log2_exact(t.size()), lambda, 2);
   s.st.entry_bits = bits;
   s.st.tau_sq = tau_sq;
   s.st.base = params(0, lambda, 0);
-  auto [c, pd] = Whir::commit(s.st.delta_params, t);
-  s.st.delta = c;
-  s.pd = std::move(pd);
+  auto [c, pd] = Whir::commit(p, t);
+  s.pd = std::make_unique<WhirProverData>(std::move(pd));
+  s.st.terms = {zk_table_of(p, c, s.pd.get())};
+  s.st.coeffs = {F::one()};
   return s;
 }
 Transcript bound(const drift::ZkNormStatement& st) {
   Transcript t("test/zk-norm", 1, E::kFieldId);
-  t.absorb("delta", st.delta.root.bytes);
+  t.absorb("delta", st.terms[0].com.root.bytes);
   t.absorb_u64("tau_sq", st.tau_sq);
   t.seal_statement();
   return t;
@@ -50,7 +52,7 @@ Transcript bound(const drift::ZkNormStatement& st) {
 std::vector<std::uint8_t> prove(const Setup& s) {
   Transcript t = bound(s.st);
   ByteWriter w;
-  drift::prove_zk_norm(t, s.st, s.pd, w);
+  drift::prove_zk_norm(t, s.st, w);
   return std::move(w).take();
 }
 std::vector<std::uint8_t> cheat(const Setup& s) {
@@ -124,7 +126,7 @@ TEST_CASE("zk norm: statements that could wrap are refused; mutated bytes are re
   bad.entry_bits = 32;
   CHECK_THROWS_AS(bad.validate(), ArgumentError);
   bad = s.st;
-  bad.delta_params.hiding_openings = 1;
+  bad.terms[0].params.hiding_openings = 1;
   CHECK_THROWS_AS(bad.validate(), ArgumentError);
   const auto proof = prove(s);
   REQUIRE(accepts(s.st, proof));

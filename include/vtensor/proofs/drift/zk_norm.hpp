@@ -2,25 +2,28 @@
 // hiding-committed Δ, revealing the verdict and nothing else (not Σ Δ²). The piece
 // the drift certificate's zero-knowledge mode uses for its norm classes (docs/zk.md).
 //
-// Statement: a hiding commitment of Δ (2^n field elements, signed fixed-point units),
-// an entry bound b (every Δ(x) ∈ [−2^{b−1}, 2^{b−1})), and τ² < 2^48 (units²).
+// Statement: Δ = Σ_k c_k T_k for tables T_k in hiding commitments (commit/zk_table.hpp;
+// a certificate's Δ = W′ − W is two tensors of two hiding model commitments, c = (1, −1)),
+// 2^n signed fixed-point units, an entry bound b (every Δ(x) ∈ [−2^{b−1}, 2^{b−1})),
+// and τ² < 2^48 (units²).
 // The prover commits one hiding bundle (commit/zk_table.hpp) of
 //   m_Δ  the multiplicities of Δ's entries in the range table R_b = (j − 2^{b−1})_j,
 //   L    the three 16-bit limbs of D = τ² − Σ Δ² (and a zero: 4 entries),
 //   m_L  the multiplicities of the limbs in (0 … 2^16 − 1),
 // then proves with lookup/zk_lookup.hpp that Δ ⊂ R_b and L ⊂ [0, 2^16), and with one
 // zero-knowledge sumcheck over the extended domains that
-//   Σ_x sel·Δ̂(x)² + Σ_i 2^{16 i}·L̂(i) = τ²,
-// and opens every commitment once, for all its claims.
+//   Σ_x sel·(Σ_k c_k T̂_k(x))² + Σ_i 2^{16 i}·L̂(i) = τ²;
+// every claim joins a ZkOpenings, one opening per commitment (prove_zk_norm_with leaves
+// them to the caller, so several blocks share the models' openings).
 // Exactness over ℤ: |Δ(x)| ≤ 2^{b−1} gives S = Σ Δ² ≤ 2^{n + 2b − 2} ≤ 2^61 (required
 // by validate), and 0 ≤ D < 2^48; so S + D < p and S + D ≡ τ² (mod p) means
 // S + D = τ² over ℤ, hence S ≤ τ². The limbs cannot encode a negative D: the only
 // integers in [0, 2^48) are taken at face value, and τ² − S + p > 2^48.
-// Δ's commitment is opened once (two claims), so hiding_openings ≥ 2.
+// Each T_k's commitment is opened once (two claims here), so hiding_openings ≥ 2.
 //
 // Wire: the bundle's root ‖ the lookup of Δ ‖ that of L (lookup/zk_lookup.hpp) ‖ the
-// sum's mask root ‖ its zero-knowledge sumcheck ‖ the openings (commit/zk_table.hpp:
-// Δ, the bundle, the lookups' bundles, the sum's mask, in the order of first claim).
+// sum's mask root ‖ its zero-knowledge sumcheck ‖ [prove_zk_norm only: the openings
+// (commit/zk_table.hpp), in the order of first claim].
 #pragma once
 
 #include <cstdint>
@@ -36,16 +39,23 @@ inline constexpr unsigned kZkNormLimbBits = 16;
 inline constexpr unsigned kZkNormLimbs = 3;  // τ² < 2^48
 
 struct ZkNormStatement {
-  WhirParams delta_params;  // hiding (≥ 2 openings), num_vars = n
-  WhirCommitment delta;
+  std::vector<ZkTable> terms;        // T_k: one size, one extension (pd set on the prover's side)
+  std::vector<Goldilocks> coeffs;    // c_k
   unsigned entry_bits = 16;
   std::uint64_t tau_sq = 0;
   WhirParams base;  // regime, rate, folding, security of everything the proof commits
 
+  unsigned num_vars() const { return terms.at(0).vars; }
   void validate() const {
-    if (delta_params.hiding_openings < 2) throw ArgumentError("zk norm: Δ must be committed hiding with ≥ 2 openings");
+    if (terms.empty() || terms.size() != coeffs.size() || terms.size() > 8)
+      throw ArgumentError("zk norm: 1 … 8 terms, one coefficient each");
+    for (const auto& t : terms) {
+      if (t.params.hiding_openings < 2) throw ArgumentError("zk norm: every term must be hiding with ≥ 2 openings");
+      if (t.vars != terms[0].vars || t.ext_vars() != terms[0].ext_vars())
+        throw ArgumentError("zk norm: the terms must have one size and one extension");
+    }
     if (entry_bits < 1 || entry_bits > 20) throw ArgumentError("zk norm: entry bits must be in [1, 20]");
-    if (delta_params.num_vars + 2 * entry_bits - 2 > 61)
+    if (num_vars() + 2 * entry_bits - 2 > 61)
       throw ArgumentError("zk norm: 2^n entries of " + std::to_string(entry_bits) +
                           " bits could make Σ Δ² exceed 2^61 (no-wraparound bound)");
     if (tau_sq >> (kZkNormLimbBits * kZkNormLimbs)) throw ArgumentError("zk norm: τ² must be below 2^48 units²");
@@ -58,8 +68,9 @@ struct ZkNormStatement {
   }
   // The bundle's tables: m_Δ, L, m_L.
   std::vector<unsigned> bundle_vars() const { return {entry_bits, 2, kZkNormLimbBits}; }
-  ZkLookupStatement delta_lookup(const ZkTable& delta_table, const ZkTable& m) const {
-    return {{delta_table}, {GoldilocksExt2::one()}, m, range_table(), base};
+  ZkLookupStatement delta_lookup(const ZkTable& m) const {
+    std::vector<GoldilocksExt2> c(coeffs.begin(), coeffs.end());
+    return {terms, std::move(c), m, range_table(), base};
   }
   ZkLookupStatement limb_lookup(const ZkTable& limbs, const ZkTable& m) const {
     std::vector<Goldilocks> t(std::size_t{1} << kZkNormLimbBits);
@@ -99,19 +110,29 @@ inline WhirParams sum_mask_params(const WhirParams& base, unsigned N) {
 }
 }  // namespace zk_norm_detail
 
-// Proves the statement; delta is Δ's hiding prover data (one of its openings is
-// spent). ArgumentError when an entry is out of range or Σ Δ² > τ² (unless a test's
-// CheatingProver is active).
-inline void prove_zk_norm(Transcript& t, const ZkNormStatement& s, const WhirProverData& delta, ByteWriter& w) {
+// Δ's real entries Σ c_k T_k(x) (prover only).
+inline std::vector<Goldilocks> zk_delta(const ZkNormStatement& s) {
+  std::vector<Goldilocks> d(std::size_t{1} << s.num_vars(), Goldilocks::zero());
+  for (std::size_t k = 0; k < s.terms.size(); ++k) {
+    const auto ext = s.terms[k].extended();
+    for (std::size_t x = 0; x < d.size(); ++x) d[x] += s.coeffs[k] * ext[x];
+  }
+  return d;
+}
+
+// Proves the statement (the terms carry the prover's data); the claims on every table
+// join `open`, which the caller proves. ArgumentError when an entry is out of range or
+// Σ Δ² > τ² (unless a test's CheatingProver is active).
+inline void prove_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpenings& open, ByteWriter& w) {
   using namespace zk_norm_detail;
   using namespace zk_lookup_detail;
   s.validate();
-  const std::size_t n = std::size_t{1} << s.delta_params.num_vars;
+  const auto delta = zk_delta(s);
   const std::int64_t half = std::int64_t{1} << (s.entry_bits - 1);
   unsigned __int128 S = 0;
   bool in_range = true;
-  for (std::size_t x = 0; x < n; ++x) {
-    const std::int64_t d = signed_of(delta.table[x]);
+  for (const auto& x : delta) {
+    const std::int64_t d = signed_of(x);
     if (d < -half || d >= half) in_range = false;
     S += static_cast<unsigned __int128>(static_cast<__int128>(d) * d);
   }
@@ -124,38 +145,55 @@ inline void prove_zk_norm(Transcript& t, const ZkNormStatement& s, const WhirPro
   const std::vector<Goldilocks> limbs{Goldilocks::from_u64(D & 0xFFFF), Goldilocks::from_u64((D >> 16) & 0xFFFF),
                                       Goldilocks::from_u64(D >> 32), Goldilocks::zero()};
   const ZkBundle bundle(s.base,
-                        {multiplicities(std::span<const Goldilocks>(delta.table.data(), n), -half,
-                                        std::size_t{1} << s.entry_bits),
-                         limbs, multiplicities(limbs, 0, std::size_t{1} << kZkNormLimbBits)},
+                        {multiplicities(delta, -half, std::size_t{1} << s.entry_bits), limbs,
+                         multiplicities(limbs, 0, std::size_t{1} << kZkNormLimbBits)},
                         2);
+  open.keep(bundle.data());
   w.bytes(std::span<const std::uint8_t>(bundle.commitment().root.data(), Digest::kSize));
   t.absorb("zk_norm/bundle_root", bundle.commitment().root.bytes);
-  const ZkTable dt = zk_table_of(s.delta_params, s.delta, &delta);
-  ZkOpenings open;
-  prove_zk_lookup(t, s.delta_lookup(dt, bundle.table(0)), open, w);
+  prove_zk_lookup(t, s.delta_lookup(bundle.table(0)), open, w);
   prove_zk_lookup(t, s.limb_lookup(bundle.table(1), bundle.table(2)), open, w);
-  // Σ sel·Δ̂² + Σ W·L̂ = τ².
-  const SumShape sh(dt, bundle.table(1));
+  // Σ sel·(Σ c_k T̂_k)² + Σ W·L̂ = τ².
+  const std::size_t K = s.terms.size();
+  const SumShape sh(s.terms[0], bundle.table(1));
   auto wt = limb_weights();
   wt.resize(std::size_t{1} << sh.N, E::zero());
-  DenseProductInstance sum({lift(dt.extended(), sh.N), selector(sh.nd, sh.N), lift(bundle.table(1).extended(), sh.N), wt},
-                           {{E::one(), {1, 0, 0}}, {E::one(), {3, 2}}}, {false, true, false, true});
+  std::vector<std::vector<E>> tabs;
+  for (const auto& term : s.terms) tabs.push_back(lift(term.extended(), sh.N));
+  tabs.push_back(selector(sh.nd, sh.N));
+  tabs.push_back(lift(bundle.table(1).extended(), sh.N));
+  tabs.push_back(std::move(wt));
+  std::vector<DenseProductInstance::Term> terms{{E::one(), {K + 2, K + 1}}};
+  for (std::size_t a = 0; a < K; ++a)
+    for (std::size_t b = 0; b < K; ++b) terms.push_back({E(s.coeffs[a] * s.coeffs[b]), {K, a, b}});
+  std::vector<bool> pub(K + 3, false);
+  pub[K] = pub[K + 2] = true;
+  DenseProductInstance sum(std::move(tabs), std::move(terms), pub);
   SumcheckInstance* ip[1] = {&sum};
   const E claim = E(Goldilocks::from_u64(s.tau_sq));
   LibraMask mask(sh.N, 3);
   const auto mp = sum_mask_params(s.base, sh.N);
-  const auto [mcom, mpd] = Whir::commit(mp, mask.table());
+  auto [mcom, mpd] = Whir::commit(mp, mask.table());
+  const auto mdata = std::make_shared<const WhirProverData>(std::move(mpd));
+  open.keep(mdata);
   w.bytes(std::span<const std::uint8_t>(mcom.root.data(), Digest::kSize));
   t.absorb("zk_norm/mask_root", mcom.root.bytes);
   std::vector<E> r;
-  prove_zk_batched_with(t, ip, std::span<const E>(&claim, 1), mask, zk_table_of(mp, mcom, &mpd), open, w, &r);
-  open.add(dt, std::span<const E>(r.data(), sh.cd));
+  prove_zk_batched_with(t, ip, std::span<const E>(&claim, 1), mask, zk_table_of(mp, mcom, mdata.get()), open, w, &r);
+  for (const auto& term : s.terms) open.add(term, std::span<const E>(r.data(), sh.cd));
   open.add(bundle.table(1), std::span<const E>(r.data(), sh.cl));
+}
+
+// The same, with the openings proven at the end of the proof.
+inline void prove_zk_norm(Transcript& t, const ZkNormStatement& s, ByteWriter& w) {
+  ZkOpenings open;
+  prove_zk_norm_with(t, s, open, w);
   open.prove(t, w);
 }
 
-// Reads and checks a proof (DecodeError / VerifyError); accepting means ‖Δ‖_F² ≤ τ².
-inline void verify_zk_norm(Transcript& t, const ZkNormStatement& s, ByteReader& rd) {
+// Reads and checks a proof of prove_zk_norm_with (DecodeError / VerifyError); the
+// claims join `open`, which the caller verifies. Accepting means ‖Δ‖_F² ≤ τ².
+inline void verify_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpeningsVerifier& open, ByteReader& rd) {
   using namespace zk_norm_detail;
   using namespace zk_lookup_detail;
   try {
@@ -167,15 +205,16 @@ inline void verify_zk_norm(Transcript& t, const ZkNormStatement& s, ByteReader& 
   t.absorb("zk_norm/bundle_root", bc.root.bytes);
   const auto bvars = s.bundle_vars();
   const auto bundle = ZkBundle::tables_of(s.base, bvars, bc, 2);
-  const ZkTable dt = zk_table_of(s.delta_params, s.delta);
-  ZkOpeningsVerifier open;
-  verify_zk_lookup(t, s.delta_lookup(dt, bundle[0]), open, rd);
+  verify_zk_lookup(t, s.delta_lookup(bundle[0]), open, rd);
   verify_zk_lookup(t, s.limb_lookup(bundle[1], bundle[2]), open, rd);
-  const SumShape sh(dt, bundle[1]);
+  const std::size_t K = s.terms.size();
+  const SumShape sh(s.terms[0], bundle[1]);
   const auto wl = limb_weights();
-  const BatchedInstanceSpec spec{sh.N, 3, 2, [&](std::span<const E> p, std::span<const E> f) {
+  const BatchedInstanceSpec spec{sh.N, 3, K + 1, [&](std::span<const E> p, std::span<const E> f) {
                                    const E wv = mle_evaluate<E, E>(wl, p.first(2)) * zero_above(p, 2, sh.N);
-                                   return zero_above(p, sh.nd, sh.N) * f[0] * f[0] + wv * f[1];
+                                   E d = E::zero();
+                                   for (std::size_t k = 0; k < K; ++k) d += E(s.coeffs[k]) * f[k];
+                                   return zero_above(p, sh.nd, sh.N) * d * d + wv * f[K];
                                  }};
   const E claim = E(Goldilocks::from_u64(s.tau_sq));
   const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm mask root").data())};
@@ -184,12 +223,19 @@ inline void verify_zk_norm(Transcript& t, const ZkNormStatement& s, ByteReader& 
   const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
                                           std::span<const E>(&claim, 1), zk_table_of(mp, mcom), open, rd);
   const auto& r = res.point;
-  const std::pair<const ZkTable*, unsigned> tabs[2] = {{&dt, sh.cd}, {&bundle[1], sh.cl}};
-  for (std::size_t i = 0; i < 2; ++i) {
-    const E z = zero_above(r, tabs[i].second, sh.N);
+  auto unpad = [&](const E& v, unsigned nc) {
+    const E z = zero_above(r, nc, sh.N);
     if (z.is_zero()) throw VerifyError("zk norm: a padding factor vanishes");
-    open.add(*tabs[i].first, std::span<const E>(r.data(), tabs[i].second), res.finals[0][i] * z.inverse());
-  }
+    return v * z.inverse();
+  };
+  for (std::size_t k = 0; k < K; ++k)
+    open.add(s.terms[k], std::span<const E>(r.data(), sh.cd), unpad(res.finals[0][k], sh.cd));
+  open.add(bundle[1], std::span<const E>(r.data(), sh.cl), unpad(res.finals[0][K], sh.cl));
+}
+
+inline void verify_zk_norm(Transcript& t, const ZkNormStatement& s, ByteReader& rd) {
+  ZkOpeningsVerifier open;
+  verify_zk_norm_with(t, s, open, rd);
   open.verify(t, rd);
 }
 
