@@ -165,16 +165,21 @@ TEST_CASE("zk sumcheck: an honest norm proof verifies; a false sum, a wrong comm
     CHECK_FALSE(accepts(c, S + E::one(), base, proof));
     const auto other = commit_hiding(delta, 60);  // the same Δ, another mask: another commitment
     CHECK_FALSE(accepts(other, S, base, proof));
-    // A false claim, proven by a prover that skips its honesty checks.
+    // A false claim, proven by a prover that skips its honesty checks (each commitment
+    // makes one masked opening: its second is the reserve).
     {
+      const auto c2 = commit_hiding(delta, 60);
       testing::CheatingProver cheat;
-      Transcript tc = fresh(c.com);
-      const auto bad = prove_norm(c, S + E::one(), base, tc);
-      CHECK_FALSE(accepts(c, S + E::one(), base, bad));
+      Transcript tc = fresh(c2.com);
+      const auto bad = prove_norm(c2, S + E::one(), base, tc);
+      CHECK_FALSE(accepts(c2, S + E::one(), base, bad));
     }
-    // The honest prover refuses a false claim.
-    Transcript tr = fresh(c.com);
-    CHECK_THROWS_AS(prove_norm(c, S + E::one(), base, tr), ArgumentError);
+    // The honest prover refuses a false claim; a second masked opening is refused.
+    const auto c3 = commit_hiding(delta, 60);
+    Transcript tr = fresh(c3.com);
+    CHECK_THROWS_AS(prove_norm(c3, S + E::one(), base, tr), ArgumentError);
+    Transcript t2 = fresh(c.com);
+    CHECK_THROWS_AS(prove_norm(c, S, base, t2), ArgumentError);
   }
 }
 

@@ -100,7 +100,7 @@ struct WhirParams {
 
   // Hiding mode commits f̂(x, y) = f(x) for y = 0 and uniform random for y ≠ 0,
   // y ∈ {0,1}^e: e = mask_vars() extra (highest) variables, the fewest with
-  // (2^e − 1)·2^n ≥ hiding_openings · (t_0 2^{k_0} + s_0) (every codeword symbol or
+  // (2^e − 1)·2^n ≥ hiding_openings · (t_0 2^{k_0} + 2 s_0) (every codeword symbol or
   // OOD value of f̂ an opening reveals is then masked; docs/commitment.md) and
   // n + e > final_vars. 0 when not hiding.
   unsigned mask_vars() const;
@@ -231,9 +231,10 @@ inline unsigned WhirParams::mask_vars() const {
   for (unsigned e = 1; e <= 24 && num_vars + e + log_inv_rate <= Goldilocks::kTwoAdicity; ++e) {
     if (num_vars + e <= final_vars) continue;
     const auto sched = whir_detail::schedule_for(*this, num_vars + e);
+    // Codeword symbols are F_p values; OOD answers are F_{p²} values: two dimensions each.
     const double revealed = static_cast<double>(hiding_openings) *
                             (std::ldexp(static_cast<double>(sched[0].queries), static_cast<int>(sched[0].fold)) +
-                             sched[0].ood);
+                             2.0 * sched[0].ood);
     if (!sched[0].opens_all() && std::ldexp(std::exp2(e) - 1.0, static_cast<int>(num_vars)) >= revealed) return e;
   }
   throw ArgumentError("WhirParams: no mask size hides " + std::to_string(hiding_openings) + " openings");

@@ -24,9 +24,11 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vtensor/commit/whir.hpp"
+#include "vtensor/transcript/transcript.hpp"
 #include "vtensor/mle/dense.hpp"
 
 namespace vtensor {
@@ -42,8 +44,20 @@ struct ZkTable {
   unsigned mask_vars() const { return params.committed_vars() - params.num_vars; }
   unsigned ext_vars() const { return vars + mask_vars(); }
 
+  // The table lies inside the real table, aligned to its size, in a hiding commitment.
+  void check() const {
+    if (params.hiding_openings == 0) throw ArgumentError("ZkTable: the commitment is not hiding");
+    if (vars > params.num_vars || vars > 40) throw ArgumentError("ZkTable: the table is larger than its commitment");
+    const std::uint64_t size = std::uint64_t{1} << vars;
+    if (offset % size != 0 || offset + size > (std::uint64_t{1} << params.num_vars))
+      throw ArgumentError("ZkTable: offset " + std::to_string(offset) + " is not an aligned sub-cube of the table");
+    if (pd && pd->params.encode() != params.encode())
+      throw ArgumentError("ZkTable: the prover's data has other parameters");
+  }
+
   // ext[x + 2^vars·y] = f̂[offset + x + 2^n·y] (prover only).
   std::vector<Goldilocks> extended() const {
+    check();
     if (!pd) throw ArgumentError("ZkTable: the prover's data is missing");
     const std::size_t v = std::size_t{1} << vars, n = std::size_t{1} << params.num_vars,
                       ys = std::size_t{1} << mask_vars();
@@ -55,6 +69,7 @@ struct ZkTable {
   }
   // The commitment's point for an extended-table point (r, r_y).
   std::vector<E> full_point(std::span<const E> r) const {
+    check();
     if (r.size() != ext_vars()) throw ArgumentError("ZkTable: a point has the wrong number of coordinates");
     std::vector<E> p(r.begin(), r.begin() + vars);
     for (unsigned j = vars; j < params.num_vars; ++j) p.push_back((offset >> j) & 1 ? E::one() : E::zero());
@@ -62,6 +77,25 @@ struct ZkTable {
     return p;
   }
 };
+
+// Binds a table (its commitment, parameters and place) into a transcript.
+inline void absorb_table(Transcript& t, std::string_view label, const ZkTable& x) {
+  t.absorb(label, x.com.root.bytes);
+  t.absorb(label, x.params.encode());
+  t.absorb_u64(label, x.offset);
+  t.absorb_u64(label, x.vars);
+}
+
+// Runs a verifier body: an ArgumentError from the statement (a shape it cannot have)
+// is a rejection like any other.
+template <class Body>
+auto verifying(Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const ArgumentError& e) {
+    throw VerifyError(e.what());
+  }
+}
 
 // A whole hiding commitment as one table.
 inline ZkTable zk_table_of(const WhirParams& params, const WhirCommitment& com, const WhirProverData* pd = nullptr) {
@@ -140,9 +174,47 @@ struct Group {
 };
 inline Group& group_of(std::vector<Group>& gs, const ZkTable& t) {
   for (auto& g : gs)
-    if (g.table.com.root == t.com.root) return g;
+    if (g.table.com.root == t.com.root && g.table.params.encode() == t.params.encode()) return g;
   gs.push_back({t, {}, {}});
   return gs.back();
+}
+
+// The random entries that mask a claim: its table's slice where the claim's Boolean
+// coordinates (exactly 0 or 1) are fixed, times the y ≠ 0 part: 2^{free}·(2^e − 1) F_p
+// values. Claims on one slice share them; each F_{p²} value spends two.
+struct Slice {
+  Digest root;
+  std::uint64_t offset = 0;
+  unsigned vars = 0;
+  std::uint64_t fixed_mask = 0, fixed_bits = 0;
+  std::size_t claims = 0;
+  double capacity = 0;
+};
+inline void spend(std::vector<Slice>& slices, const ZkTable& t, std::span<const GoldilocksExt2> r) {
+  std::uint64_t mask = 0, bits = 0;
+  unsigned fixed = 0;
+  for (unsigned i = 0; i < t.vars; ++i) {
+    const bool zero = r[i] == GoldilocksExt2::zero(), one = r[i] == GoldilocksExt2::one();
+    if (zero || one) {
+      mask |= std::uint64_t{1} << i;
+      if (one) bits |= std::uint64_t{1} << i;
+      ++fixed;
+    }
+  }
+  Slice* s = nullptr;
+  for (auto& x : slices)
+    if (x.root == t.com.root && x.offset == t.offset && x.vars == t.vars && x.fixed_mask == mask && x.fixed_bits == bits)
+      s = &x;
+  if (!s) {
+    slices.push_back({t.com.root, t.offset, t.vars, mask, bits, 0,
+                      std::ldexp(std::exp2(static_cast<double>(t.mask_vars())) - 1.0, static_cast<int>(t.vars - fixed))});
+    s = &slices.back();
+  }
+  ++s->claims;
+  if (2.0 * static_cast<double>(s->claims) > s->capacity)
+    throw ArgumentError("ZkOpenings: " + std::to_string(s->claims) + " claims on a table slice of " +
+                        std::to_string(static_cast<std::uint64_t>(s->capacity)) +
+                        " random values would reveal it (pad the table or commit it with more mask variables)");
 }
 }  // namespace zk_table_detail
 
@@ -153,6 +225,7 @@ class ZkOpenings {
   // Claims ext(r) for table t; returns the value (computed from the prover's data).
   E add(const ZkTable& t, std::span<const E> r) {
     const E v = mle_evaluate<E, Goldilocks>(t.extended(), r);
+    zk_table_detail::spend(slices_, t, r);
     auto& g = zk_table_detail::group_of(groups_, t);
     g.points.push_back(t.full_point(r));
     g.values.push_back(v);
@@ -169,11 +242,13 @@ class ZkOpenings {
     }
     groups_.clear();
     keep_.clear();
+    slices_.clear();
   }
 
  private:
   std::vector<zk_table_detail::Group> groups_;
   std::vector<std::shared_ptr<const WhirProverData>> keep_;
+  std::vector<zk_table_detail::Slice> slices_;
 };
 
 // The verifier's side: claims collected, then every commitment's proof checked.
@@ -183,7 +258,7 @@ class ZkOpeningsVerifier {
   void add(const ZkTable& t, std::span<const E> r, const E& value) {
     std::vector<E> p;
     try {
-      p = t.full_point(r);
+      p = t.full_point(r);  // checks the table's shape
     } catch (const ArgumentError& e) {
       throw VerifyError(e.what());
     }

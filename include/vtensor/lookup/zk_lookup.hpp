@@ -50,15 +50,22 @@ struct ZkLookupStatement {
   std::vector<Goldilocks> table; // t, 2^{n_t} entries (public)
   WhirParams base;               // regime, rate, folding, security of the inverse bundle
 
+  // Binds the statement (before α): every table, the coefficients and the table t.
+  void absorb(Transcript& t) const {
+    for (const auto& c : columns) absorb_table(t, "zk_lookup/column", c);
+    t.absorb_fields<E>("zk_lookup/coeffs", coeffs);
+    absorb_table(t, "zk_lookup/mult", mult);
+    t.absorb_fields<Goldilocks>("zk_lookup/table", table);
+  }
   void validate() const {
     if (columns.empty() || columns.size() != coeffs.size())
       throw ArgumentError("zk lookup: one coefficient per column, at least one column");
     for (const auto& c : columns)
       if (c.vars != columns[0].vars || c.ext_vars() != columns[0].ext_vars())
         throw ArgumentError("zk lookup: the columns must have one size and one extension");
-    for (const auto* c : {&columns[0], &mult})
-      if (c->params.hiding_openings < 2)
-        throw ArgumentError("zk lookup: columns and multiplicities must be hiding with ≥ 2 openings");
+    for (const auto& c : columns)
+      if (c.params.hiding_openings < 2) throw ArgumentError("zk lookup: every column must be hiding with ≥ 2 openings");
+    if (mult.params.hiding_openings < 2) throw ArgumentError("zk lookup: the multiplicities must be hiding with ≥ 2 openings");
     if (table.size() != (std::size_t{1} << mult.vars))
       throw ArgumentError("zk lookup: the table must have as many entries as the multiplicities");
   }
@@ -152,6 +159,7 @@ inline void prove_zk_lookup(Transcript& t, const ZkLookupStatement& s, ZkOpening
   std::vector<std::vector<Goldilocks>> cols;  // extended tables
   for (const auto& c : s.columns) cols.push_back(c.extended());
   const auto mult = s.mult.extended();
+  s.absorb(t);
   const E alpha = t.challenge_ext("zk_lookup/alpha");
   // h = 1/(α − a), k = m/(α − t) on the real domains.
   std::vector<E> h(Na), k(Nt);
@@ -209,76 +217,81 @@ inline void prove_zk_lookup(Transcript& t, const ZkLookupStatement& s, ZkOpening
     }
   }
   w.fields<E>(comps);
+  t.absorb_fields<E>("zk_lookup/components", comps);
 }
 
 // Reads and checks a zero-knowledge lookup proof (DecodeError / VerifyError); the
 // claims on the tables join `open`, which the caller verifies after.
 inline void verify_zk_lookup(Transcript& t, const ZkLookupStatement& s, ZkOpeningsVerifier& open, ByteReader& rd) {
-  using namespace zk_lookup_detail;
-  std::optional<Shape> shape;
-  try {
-    s.validate();
-    shape.emplace(s);
-  } catch (const ArgumentError& e) {
-    throw VerifyError(e.what());
-  }
-  const Shape& sh = *shape;
-  const std::size_t K = s.columns.size();
-  const E alpha = t.challenge_ext("zk_lookup/alpha");
-  const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk lookup bundle root").data())};
-  t.absorb("zk_lookup/bundle_root", bc.root.bytes);
-  const auto bundle = ZkBundle::tables_of(s.base, sh.bundle_vars, bc, 2);
-  const auto za = t.challenge_exts("zk_lookup/z_a", sh.da);
-  const auto zt = t.challenge_exts("zk_lookup/z_t", sh.dt);
-  // Finals: I1 (ĥ, k̂ padded to N), I2 (Â_1..Â_K, ĥ padded to da), I3 (m̂, k̂ padded to dt).
-  const BatchedInstanceSpec specs[3] = {
-      {sh.N, 2, 2,
-       [&](std::span<const E> p, std::span<const E> f) {
-         return zero_above(p, sh.na, sh.N) * f[0] - zero_above(p, sh.nt, sh.N) * f[1];
-       }},
-      {sh.da, kDegree, K + 1,
-       [&](std::span<const E> p, std::span<const E> f) {
-         E a = E::zero();
-         for (std::size_t c = 0; c < K; ++c) a += s.coeffs[c] * f[c];
-         return eq_eval<E>(za, p) * zero_above(p, sh.na, sh.da) * (f[K] * (alpha - a) - E::one());
-       }},
-      {sh.dt, kDegree, 2,
-       [&](std::span<const E> p, std::span<const E> f) {
-         const E tv = mle_evaluate<E, Goldilocks>(s.table, p.first(sh.nt)) * zero_above(p, sh.nt, sh.dt);
-         return eq_eval<E>(zt, p) * zero_above(p, sh.nt, sh.dt) * (f[1] * (alpha - tv) - f[0]);
-       }}};
-  const E zeros[3] = {E::zero(), E::zero(), E::zero()};
-  const auto res = verify_zk_batched_with(t, specs, zeros, bundle[2], open, rd);
-  const auto& r = res.point;
-  // A padded final v_pad = v(r_{<nc})·Π_{i ∈ [nc, d)} (1 − r_i): recover v (the padding
-  // factor is nonzero except with probability ≤ d/|E|).
-  auto unpad = [&](const E& v, unsigned nc, unsigned d) {
-    const E z = zero_above(r, nc, d);
-    if (z.is_zero()) throw VerifyError("zk lookup: a padding factor vanishes");
-    return v * z.inverse();
-  };
-  const auto& f1 = res.finals[0];
-  const auto& f2 = res.finals[1];
-  const auto& f3 = res.finals[2];
-  // ĥ and k̂ appear in two instances each: the same values, padded differently.
-  const E h = unpad(f2[K], sh.na + sh.eh, sh.da), k = unpad(f3[1], sh.nt + sh.eh, sh.dt);
-  if (unpad(f1[0], sh.na + sh.eh, sh.N) != h || unpad(f1[1], sh.nt + sh.eh, sh.N) != k)
-    throw VerifyError("zk lookup: the inverse columns' finals disagree");
-  for (std::size_t c = 0; c < K; ++c)
-    open.add(s.columns[c], std::span<const E>(r.data(), sh.ca), unpad(f2[c], sh.ca, sh.da));
-  open.add(s.mult, std::span<const E>(r.data(), sh.ct), unpad(f3[0], sh.ct, sh.dt));
-  const auto comps = rd.fields<E>(4, "zk lookup inverse component");
-  const E u(Goldilocks::zero(), Goldilocks::one());
-  if (comps[0] + u * comps[1] != h || comps[2] + u * comps[3] != k)
-    throw VerifyError("zk lookup: an inverse column's components disagree");
-  for (std::size_t i = 0; i < 2; ++i) {
-    const unsigned n = (i == 0 ? sh.na : sh.nt) + sh.eh;
-    for (unsigned comp = 0; comp < 2; ++comp) {
-      std::vector<E> p{E::from_u64(comp)};
-      p.insert(p.end(), r.begin(), r.begin() + n);
-      open.add(bundle[i], p, comps[2 * i + comp]);
+  verifying([&] {
+    using namespace zk_lookup_detail;
+    std::optional<Shape> shape;
+    try {
+      s.validate();
+      shape.emplace(s);
+    } catch (const ArgumentError& e) {
+      throw VerifyError(e.what());
     }
-  }
+    const Shape& sh = *shape;
+    const std::size_t K = s.columns.size();
+    s.absorb(t);
+    const E alpha = t.challenge_ext("zk_lookup/alpha");
+    const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk lookup bundle root").data())};
+    t.absorb("zk_lookup/bundle_root", bc.root.bytes);
+    const auto bundle = ZkBundle::tables_of(s.base, sh.bundle_vars, bc, 2);
+    const auto za = t.challenge_exts("zk_lookup/z_a", sh.da);
+    const auto zt = t.challenge_exts("zk_lookup/z_t", sh.dt);
+    // Finals: I1 (ĥ, k̂ padded to N), I2 (Â_1..Â_K, ĥ padded to da), I3 (m̂, k̂ padded to dt).
+    const BatchedInstanceSpec specs[3] = {
+        {sh.N, 2, 2,
+         [&](std::span<const E> p, std::span<const E> f) {
+           return zero_above(p, sh.na, sh.N) * f[0] - zero_above(p, sh.nt, sh.N) * f[1];
+         }},
+        {sh.da, kDegree, K + 1,
+         [&](std::span<const E> p, std::span<const E> f) {
+           E a = E::zero();
+           for (std::size_t c = 0; c < K; ++c) a += s.coeffs[c] * f[c];
+           return eq_eval<E>(za, p) * zero_above(p, sh.na, sh.da) * (f[K] * (alpha - a) - E::one());
+         }},
+        {sh.dt, kDegree, 2,
+         [&](std::span<const E> p, std::span<const E> f) {
+           const E tv = mle_evaluate<E, Goldilocks>(s.table, p.first(sh.nt)) * zero_above(p, sh.nt, sh.dt);
+           return eq_eval<E>(zt, p) * zero_above(p, sh.nt, sh.dt) * (f[1] * (alpha - tv) - f[0]);
+         }}};
+    const E zeros[3] = {E::zero(), E::zero(), E::zero()};
+    const auto res = verify_zk_batched_with(t, specs, zeros, bundle[2], open, rd);
+    const auto& r = res.point;
+    // A padded final v_pad = v(r_{<nc})·Π_{i ∈ [nc, d)} (1 − r_i): recover v (the padding
+    // factor is nonzero except with probability ≤ d/|E|).
+    auto unpad = [&](const E& v, unsigned nc, unsigned d) {
+      const E z = zero_above(r, nc, d);
+      if (z.is_zero()) throw VerifyError("zk lookup: a padding factor vanishes");
+      return v * z.inverse();
+    };
+    const auto& f1 = res.finals[0];
+    const auto& f2 = res.finals[1];
+    const auto& f3 = res.finals[2];
+    // ĥ and k̂ appear in two instances each: the same values, padded differently.
+    const E h = unpad(f2[K], sh.na + sh.eh, sh.da), k = unpad(f3[1], sh.nt + sh.eh, sh.dt);
+    if (unpad(f1[0], sh.na + sh.eh, sh.N) != h || unpad(f1[1], sh.nt + sh.eh, sh.N) != k)
+      throw VerifyError("zk lookup: the inverse columns' finals disagree");
+    for (std::size_t c = 0; c < K; ++c)
+      open.add(s.columns[c], std::span<const E>(r.data(), sh.ca), unpad(f2[c], sh.ca, sh.da));
+    open.add(s.mult, std::span<const E>(r.data(), sh.ct), unpad(f3[0], sh.ct, sh.dt));
+    const auto comps = rd.fields<E>(4, "zk lookup inverse component");
+    t.absorb_fields<E>("zk_lookup/components", comps);
+    const E u(Goldilocks::zero(), Goldilocks::one());
+    if (comps[0] + u * comps[1] != h || comps[2] + u * comps[3] != k)
+      throw VerifyError("zk lookup: an inverse column's components disagree");
+    for (std::size_t i = 0; i < 2; ++i) {
+      const unsigned n = (i == 0 ? sh.na : sh.nt) + sh.eh;
+      for (unsigned comp = 0; comp < 2; ++comp) {
+        std::vector<E> p{E::from_u64(comp)};
+        p.insert(p.end(), r.begin(), r.begin() + n);
+        open.add(bundle[i], p, comps[2 * i + comp]);
+      }
+    }
+  });
 }
 
 }  // namespace vtensor

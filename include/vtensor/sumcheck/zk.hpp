@@ -262,35 +262,37 @@ inline std::vector<std::uint8_t> prove_zk_batched(Transcript& t, std::span<Sumch
 inline ZkSumcheckResult verify_zk_batched_with(Transcript& t, std::span<const BatchedInstanceSpec> inst,
                                                std::span<const GoldilocksExt2> claims, const ZkTable& mask_table,
                                                ZkOpeningsVerifier& open, ByteReader& rd) {
-  using E = GoldilocksExt2;
-  std::size_t n = 0, D = 1;
-  for (const auto& i : inst) {
-    n = std::max(n, i.num_vars);
-    D = std::max(D, i.degree);
-  }
-  const LibraMaskShape shape(n, D);
-  if (mask_table.vars != shape.num_vars()) throw VerifyError("zk sumcheck: the mask table has the wrong size");
-  const E G = rd.field<E>("zk sumcheck mask sum");
-  t.absorb_field<E>("zk/mask_sum", G);
-  std::vector<BatchedInstanceSpec> specs(inst.begin(), inst.end());
-  specs.push_back({n, D, 1, [](std::span<const E>, std::span<const E> f) { return f[0]; }});
-  std::vector<E> cl(claims.begin(), claims.end());
-  cl.push_back(G);
-  auto res = verify_batched(t, specs, cl, rd);
-  const E gamma = res.finals.back()[0];
-  res.finals.pop_back();
-  const E kappa = t.challenge_ext("zk/kappa");
-  const unsigned nc = mask_table.ext_vars(), nv = shape.num_vars();
-  const auto w_small = zk_detail::aux_weight(shape, res.point, kappa);
-  const BatchedInstanceSpec aux{nc, 2, 1, [&](std::span<const E> p, std::span<const E> f) {
-                                  E sel = E::one();
-                                  for (unsigned i = nv; i < nc; ++i) sel *= E::one() - p[i];
-                                  return f[0] * sel * mle_evaluate<E, E>(w_small, p.first(nv));
-                                }};
-  const E aux_claim = G + kappa * gamma;
-  const auto ares = verify_batched(t, std::span<const BatchedInstanceSpec>(&aux, 1), std::span<const E>(&aux_claim, 1), rd);
-  open.add(mask_table, ares.point, ares.finals[0][0]);
-  return res;
+  return verifying([&] {
+    using E = GoldilocksExt2;
+    std::size_t n = 0, D = 1;
+    for (const auto& i : inst) {
+      n = std::max(n, i.num_vars);
+      D = std::max(D, i.degree);
+    }
+    const LibraMaskShape shape(n, D);
+    if (mask_table.vars != shape.num_vars()) throw VerifyError("zk sumcheck: the mask table has the wrong size");
+    const E G = rd.field<E>("zk sumcheck mask sum");
+    t.absorb_field<E>("zk/mask_sum", G);
+    std::vector<BatchedInstanceSpec> specs(inst.begin(), inst.end());
+    specs.push_back({n, D, 1, [](std::span<const E>, std::span<const E> f) { return f[0]; }});
+    std::vector<E> cl(claims.begin(), claims.end());
+    cl.push_back(G);
+    auto res = verify_batched(t, specs, cl, rd);
+    const E gamma = res.finals.back()[0];
+    res.finals.pop_back();
+    const E kappa = t.challenge_ext("zk/kappa");
+    const unsigned nc = mask_table.ext_vars(), nv = shape.num_vars();
+    const auto w_small = zk_detail::aux_weight(shape, res.point, kappa);
+    const BatchedInstanceSpec aux{nc, 2, 1, [&](std::span<const E> p, std::span<const E> f) {
+                                    E sel = E::one();
+                                    for (unsigned i = nv; i < nc; ++i) sel *= E::one() - p[i];
+                                    return f[0] * sel * mle_evaluate<E, E>(w_small, p.first(nv));
+                                  }};
+    const E aux_claim = G + kappa * gamma;
+    const auto ares = verify_batched(t, std::span<const BatchedInstanceSpec>(&aux, 1), std::span<const E>(&aux_claim, 1), rd);
+    open.add(mask_table, ares.point, ares.finals[0][0]);
+    return res;
+  });
 }
 
 // Reads a proof of prove_zk_batched from rd and checks it (DecodeError on malformed
@@ -298,18 +300,20 @@ inline ZkSumcheckResult verify_zk_batched_with(Transcript& t, std::span<const Ba
 inline ZkSumcheckResult verify_zk_batched(Transcript& t, std::span<const BatchedInstanceSpec> inst,
                                           std::span<const GoldilocksExt2> claims, const WhirParams& whir_base,
                                           ByteReader& rd) {
-  std::size_t n = 0, D = 1;
-  for (const auto& i : inst) {
-    n = std::max(n, i.num_vars);
-    D = std::max(D, i.degree);
-  }
-  const auto mp = libra_mask_params(whir_base, LibraMaskShape(n, D));
-  const WhirCommitment root{Digest::from_bytes(rd.bytes(Digest::kSize, "zk sumcheck mask root").data())};
-  t.absorb("zk/mask_root", root.root.bytes);
-  ZkOpeningsVerifier open;
-  auto res = verify_zk_batched_with(t, inst, claims, zk_table_of(mp, root), open, rd);
-  open.verify(t, rd);
-  return res;
+  return verifying([&] {
+    std::size_t n = 0, D = 1;
+    for (const auto& i : inst) {
+      n = std::max(n, i.num_vars);
+      D = std::max(D, i.degree);
+    }
+    const auto mp = libra_mask_params(whir_base, LibraMaskShape(n, D));
+    const WhirCommitment root{Digest::from_bytes(rd.bytes(Digest::kSize, "zk sumcheck mask root").data())};
+    t.absorb("zk/mask_root", root.root.bytes);
+    ZkOpeningsVerifier open;
+    auto res = verify_zk_batched_with(t, inst, claims, zk_table_of(mp, root), open, rd);
+    open.verify(t, rd);
+    return res;
+  });
 }
 
 }  // namespace vtensor

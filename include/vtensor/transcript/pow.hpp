@@ -50,7 +50,14 @@ inline bool pow_ok(const std::array<std::uint8_t, 32>& seed, std::uint64_t nonce
 // every nonce below the answer is tried, so the result (and the proof bytes) do not
 // depend on the thread count.
 inline std::uint64_t pow_search(const std::array<std::uint8_t, 32>& seed, unsigned bits) {
-  const std::size_t window = bits < 12 ? std::size_t{1} << 12 : std::size_t{1} << 16;
+  // Below 18 bits the search takes milliseconds: threads would only cost their fork
+  // and join (and spin against other processes on a shared machine).
+  if (bits < 18 || detail::max_threads() == 1) {
+    std::uint64_t nonce = 0;
+    while (!pow_ok(seed, nonce, bits)) ++nonce;
+    return nonce;
+  }
+  const std::size_t window = std::size_t{1} << 16;
   for (std::uint64_t base = 0;; base += window) {
     std::vector<std::uint64_t> best(static_cast<std::size_t>(detail::max_threads()), ~std::uint64_t{0});
     detail::parallel_chunks(window, std::size_t{1} << 12, [&](std::size_t lo, std::size_t hi, int th) {

@@ -42,6 +42,12 @@ inline std::vector<std::uint8_t> Whir::open_hiding_masked(const WhirProverData& 
                                                           std::span<const std::vector<E>> points,
                                                           std::span<const E> values, Transcript& t) {
   if (pd.params.hiding_openings == 0) throw ArgumentError("whir open_hiding_masked: not a hiding commitment");
+  // The masked values spend the random half beyond the codeword symbols: one opening's
+  // worth is kept in reserve for them (docs/zk.md).
+  if (pd.openings_done + 1 >= pd.params.hiding_openings)
+    throw ArgumentError("whir open_hiding_masked: a masked opening needs an unspent opening in reserve (" +
+                        std::to_string(pd.openings_done) + " of " + std::to_string(pd.params.hiding_openings) +
+                        " spent)");
   return open_hiding_impl(pd, whir_detail::hiding_points(pd.params, points, true), values, t);
 }
 

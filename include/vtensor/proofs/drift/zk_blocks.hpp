@@ -39,6 +39,13 @@ struct ZkFrozenStatement {
       if (a.vars != b.vars || a.ext_vars() != b.ext_vars())
         throw ArgumentError("zk frozen: a pair's tables differ in size or extension");
   }
+  void absorb(Transcript& t) const {
+    for (const auto& [a, b] : pairs) {
+      absorb_table(t, "zk_frozen/a", a);
+      absorb_table(t, "zk_frozen/b", b);
+    }
+    t.absorb("zk_frozen/base", base.encode());
+  }
   std::size_t num_vars() const {
     std::size_t n = 0;
     for (const auto& pr : pairs) n = std::max<std::size_t>(n, pr.first.ext_vars());
@@ -68,6 +75,7 @@ inline void prove_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOp
   auto [mcom, mpd] = Whir::commit(mp, mask.table());
   const auto mdata = std::make_shared<const WhirProverData>(std::move(mpd));
   open.keep(mdata);
+  s.absorb(t);
   w.bytes(std::span<const std::uint8_t>(mcom.root.data(), Digest::kSize));
   t.absorb("zk_frozen/mask_root", mcom.root.bytes);
   std::vector<std::unique_ptr<DenseProductInstance>> inst;
@@ -92,32 +100,35 @@ inline void prove_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOp
 
 inline void verify_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOpeningsVerifier& open,
                                   ByteReader& rd) {
-  using namespace zk_lookup_detail;
-  using E = GoldilocksExt2;
-  try {
-    s.validate();
-  } catch (const ArgumentError& e) {
-    throw VerifyError(e.what());
-  }
-  const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk frozen mask root").data())};
-  t.absorb("zk_frozen/mask_root", mcom.root.bytes);
-  std::vector<BatchedInstanceSpec> specs;
-  std::vector<std::vector<E>> zs;
-  for (const auto& pr : s.pairs) zs.push_back(t.challenge_exts("zk_frozen/z", pr.first.ext_vars()));
-  for (std::size_t i = 0; i < s.pairs.size(); ++i) {
-    const unsigned d = s.pairs[i].first.ext_vars(), v = s.pairs[i].first.vars;
-    specs.push_back({d, zk_blocks_detail::kFrozenDegree, 2, [&zs, i, d, v](std::span<const E> p, std::span<const E> f) {
-                       return eq_eval<E>(zs[i], p) * zero_above(p, v, d) * (f[0] - f[1]);
-                     }});
-  }
-  const std::vector<E> zeros(specs.size(), E::zero());
-  const auto res = verify_zk_batched_with(t, specs, zeros, zk_table_of(zk_blocks_detail::frozen_mask_params(s), mcom),
-                                          open, rd);
-  for (std::size_t i = 0; i < s.pairs.size(); ++i) {
-    const auto& [a, b] = s.pairs[i];
-    open.add(a, std::span<const E>(res.point.data(), a.ext_vars()), res.finals[i][0]);
-    open.add(b, std::span<const E>(res.point.data(), b.ext_vars()), res.finals[i][1]);
-  }
+  verifying([&] {
+    using namespace zk_lookup_detail;
+    using E = GoldilocksExt2;
+    try {
+      s.validate();
+    } catch (const ArgumentError& e) {
+      throw VerifyError(e.what());
+    }
+    s.absorb(t);
+    const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk frozen mask root").data())};
+    t.absorb("zk_frozen/mask_root", mcom.root.bytes);
+    std::vector<BatchedInstanceSpec> specs;
+    std::vector<std::vector<E>> zs;
+    for (const auto& pr : s.pairs) zs.push_back(t.challenge_exts("zk_frozen/z", pr.first.ext_vars()));
+    for (std::size_t i = 0; i < s.pairs.size(); ++i) {
+      const unsigned d = s.pairs[i].first.ext_vars(), v = s.pairs[i].first.vars;
+      specs.push_back({d, zk_blocks_detail::kFrozenDegree, 2, [&zs, i, d, v](std::span<const E> p, std::span<const E> f) {
+                         return eq_eval<E>(zs[i], p) * zero_above(p, v, d) * (f[0] - f[1]);
+                       }});
+    }
+    const std::vector<E> zeros(specs.size(), E::zero());
+    const auto res = verify_zk_batched_with(t, specs, zeros, zk_table_of(zk_blocks_detail::frozen_mask_params(s), mcom),
+                                            open, rd);
+    for (std::size_t i = 0; i < s.pairs.size(); ++i) {
+      const auto& [a, b] = s.pairs[i];
+      open.add(a, std::span<const E>(res.point.data(), a.ext_vars()), res.finals[i][0]);
+      open.add(b, std::span<const E>(res.point.data(), b.ext_vars()), res.finals[i][1]);
+    }
+  });
 }
 
 struct ZkEntryStatement {
@@ -129,6 +140,12 @@ struct ZkEntryStatement {
   void validate() const {
     if (terms.empty() || terms.size() != coeffs.size()) throw ArgumentError("zk entry: one coefficient per term");
     if (eps >= (std::uint64_t{1} << 20)) throw ArgumentError("zk entry: ε must be below 2^20");
+  }
+  void absorb(Transcript& t) const {
+    for (const auto& x : terms) absorb_table(t, "zk_entry/term", x);
+    t.absorb_fields<Goldilocks>("zk_entry/coeffs", coeffs);
+    t.absorb_u64("zk_entry/eps", eps);
+    t.absorb("zk_entry/base", base.encode());
   }
   unsigned table_vars() const {
     unsigned b = 0;
@@ -161,6 +178,7 @@ inline void prove_zk_entry_with(Transcript& t, const ZkEntryStatement& s, ZkOpen
   if (testing::refuse(!ok)) throw ArgumentError("zk entry: an entry of Δ exceeds ε");
   const ZkBundle m(s.base, {multiplicities(delta, -eps, std::size_t{1} << s.table_vars())}, 2);
   open.keep(m.data());
+  s.absorb(t);
   w.bytes(std::span<const std::uint8_t>(m.commitment().root.data(), Digest::kSize));
   t.absorb("zk_entry/mult_root", m.commitment().root.bytes);
   prove_zk_lookup(t, s.lookup(m.table(0)), open, w);
@@ -168,16 +186,19 @@ inline void prove_zk_entry_with(Transcript& t, const ZkEntryStatement& s, ZkOpen
 
 inline void verify_zk_entry_with(Transcript& t, const ZkEntryStatement& s, ZkOpeningsVerifier& open,
                                  ByteReader& rd) {
-  try {
-    s.validate();
-  } catch (const ArgumentError& e) {
-    throw VerifyError(e.what());
-  }
-  const WhirCommitment mc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk entry multiplicities root").data())};
-  t.absorb("zk_entry/mult_root", mc.root.bytes);
-  const unsigned vars[1] = {s.table_vars()};
-  const auto m = ZkBundle::tables_of(s.base, vars, mc, 2);
-  verify_zk_lookup(t, s.lookup(m[0]), open, rd);
+  verifying([&] {
+    try {
+      s.validate();
+    } catch (const ArgumentError& e) {
+      throw VerifyError(e.what());
+    }
+    s.absorb(t);
+    const WhirCommitment mc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk entry multiplicities root").data())};
+    t.absorb("zk_entry/mult_root", mc.root.bytes);
+    const unsigned vars[1] = {s.table_vars()};
+    const auto m = ZkBundle::tables_of(s.base, vars, mc, 2);
+    verify_zk_lookup(t, s.lookup(m[0]), open, rd);
+  });
 }
 
 }  // namespace vtensor::drift

@@ -44,6 +44,14 @@ struct ZkLowRankStatement {
   unsigned residual_bits = 0;       // 0: no residual
   WhirParams base;
 
+  void absorb(Transcript& t) const {
+    for (const auto& x : terms) absorb_table(t, "zk_low_rank/term", x);
+    t.absorb_fields<Goldilocks>("zk_low_rank/coeffs", coeffs);
+    for (std::uint64_t v : {std::uint64_t{row_vars}, std::uint64_t{col_vars}, rank, std::uint64_t{factor_bits},
+                            std::uint64_t{residual_bits}})
+      t.absorb_u64("zk_low_rank/shape", v);
+    t.absorb("zk_low_rank/base", base.encode());
+  }
   unsigned rank_vars() const {
     unsigned v = 0;
     while ((std::uint64_t{1} << v) < rank) ++v;
@@ -153,6 +161,7 @@ inline void prove_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, s
   if (s.has_residual()) tabs.push_back(multiplicities(Et, -eh, std::size_t{1} << s.residual_bits));
   const ZkBundle bundle(s.base, tabs, 2);
   open.keep(bundle.data());
+  s.absorb(t);
   w.bytes(std::span<const std::uint8_t>(bundle.commitment().root.data(), Digest::kSize));
   t.absorb("zk_low_rank/bundle_root", bundle.commitment().root.bytes);
   std::vector<ZkTable> bt;
@@ -231,61 +240,64 @@ inline void prove_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, s
 
 inline void verify_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, ZkOpeningsVerifier& open,
                                     ByteReader& rd) {
-  using namespace zk_low_rank_detail;
-  using namespace zk_lookup_detail;
-  try {
-    s.validate();
-  } catch (const ArgumentError& e) {
-    throw VerifyError(e.what());
-  }
-  const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk low rank bundle root").data())};
-  t.absorb("zk_low_rank/bundle_root", bc.root.bytes);
-  const auto bvars = s.bundle_vars();
-  const auto bt = ZkBundle::tables_of(s.base, bvars, bc, 2);
-  const Shape sh(s, bt);
-  const auto Z = t.challenge_exts("zk_low_rank/z", s.row_vars + s.col_vars);
-  const std::span<const E> zc(Z.data(), s.col_vars), zr(Z.data() + s.col_vars, s.row_vars);
-  const std::size_t K = s.terms.size();
-  const std::size_t nf = K + (s.has_residual() ? 1 : 0) + 2;
-  const unsigned vT = s.row_vars + s.col_vars;
-  const BatchedInstanceSpec spec{sh.N, kDegree, nf, [&](std::span<const E> p, std::span<const E> f) {
-                                   const E a = eq_eval<E>(Z, p.first(vT)) * zero_above(p, vT, sh.N);
-                                   const E b = less_than(p, s.rank, sh.kv) * zero_above(p, sh.kv, sh.N);
-                                   E d = E::zero();
-                                   for (std::size_t k = 0; k < K; ++k) d += E(s.coeffs[k]) * f[k];
-                                   if (s.has_residual()) d -= f[K];
-                                   return a * d - b * f[nf - 2] * f[nf - 1];
-                                 }};
-  const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk low rank mask root").data())};
-  t.absorb("zk_low_rank/mask_root", mcom.root.bytes);
-  const auto mp = libra_mask_params(s.base, LibraMaskShape(sh.N, kDegree));
-  const E zero = E::zero();
-  const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
-                                          std::span<const E>(&zero, 1), zk_table_of(mp, mcom), open, rd);
-  const auto& rho = res.point;
-  const auto& f = res.finals[0];
-  auto unpad = [&](const E& v, unsigned nc) {
-    const E z = zero_above(rho, nc, sh.N);
-    if (z.is_zero()) throw VerifyError("zk low rank: a padding factor vanishes");
-    return v * z.inverse();
-  };
-  for (std::size_t k = 0; k < K; ++k) open.add(s.terms[k], std::span<const E>(rho.data(), sh.dT), unpad(f[k], sh.dT));
-  if (s.has_residual()) open.add(bt[2], std::span<const E>(rho.data(), sh.dE), unpad(f[K], sh.dE));
-  {
-    std::vector<E> pu(rho.begin(), rho.begin() + sh.kv);
-    pu.insert(pu.end(), zr.begin(), zr.end());
-    pu.insert(pu.end(), rho.begin() + sh.kv, rho.begin() + sh.kv + sh.e);
-    open.add(bt[0], pu, unpad(f[nf - 2], sh.dU));
-    std::vector<E> pv(zc.begin(), zc.end());
-    pv.insert(pv.end(), rho.begin(), rho.begin() + sh.kv + sh.e);
-    open.add(bt[1], pv, unpad(f[nf - 1], sh.dV));
-  }
-  const std::size_t m0 = s.has_residual() ? 3 : 2;
-  const auto rf = ZkLowRankStatement::range(s.factor_bits);
-  verify_zk_lookup(t, {{bt[0]}, {E::one()}, bt[m0], rf, s.base}, open, rd);
-  verify_zk_lookup(t, {{bt[1]}, {E::one()}, bt[m0 + 1], rf, s.base}, open, rd);
-  if (s.has_residual())
-    verify_zk_lookup(t, {{bt[2]}, {E::one()}, bt[m0 + 2], ZkLowRankStatement::range(s.residual_bits), s.base}, open, rd);
+  verifying([&] {
+    using namespace zk_low_rank_detail;
+    using namespace zk_lookup_detail;
+    try {
+      s.validate();
+    } catch (const ArgumentError& e) {
+      throw VerifyError(e.what());
+    }
+    s.absorb(t);
+    const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk low rank bundle root").data())};
+    t.absorb("zk_low_rank/bundle_root", bc.root.bytes);
+    const auto bvars = s.bundle_vars();
+    const auto bt = ZkBundle::tables_of(s.base, bvars, bc, 2);
+    const Shape sh(s, bt);
+    const auto Z = t.challenge_exts("zk_low_rank/z", s.row_vars + s.col_vars);
+    const std::span<const E> zc(Z.data(), s.col_vars), zr(Z.data() + s.col_vars, s.row_vars);
+    const std::size_t K = s.terms.size();
+    const std::size_t nf = K + (s.has_residual() ? 1 : 0) + 2;
+    const unsigned vT = s.row_vars + s.col_vars;
+    const BatchedInstanceSpec spec{sh.N, kDegree, nf, [&](std::span<const E> p, std::span<const E> f) {
+                                     const E a = eq_eval<E>(Z, p.first(vT)) * zero_above(p, vT, sh.N);
+                                     const E b = less_than(p, s.rank, sh.kv) * zero_above(p, sh.kv, sh.N);
+                                     E d = E::zero();
+                                     for (std::size_t k = 0; k < K; ++k) d += E(s.coeffs[k]) * f[k];
+                                     if (s.has_residual()) d -= f[K];
+                                     return a * d - b * f[nf - 2] * f[nf - 1];
+                                   }};
+    const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk low rank mask root").data())};
+    t.absorb("zk_low_rank/mask_root", mcom.root.bytes);
+    const auto mp = libra_mask_params(s.base, LibraMaskShape(sh.N, kDegree));
+    const E zero = E::zero();
+    const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
+                                            std::span<const E>(&zero, 1), zk_table_of(mp, mcom), open, rd);
+    const auto& rho = res.point;
+    const auto& f = res.finals[0];
+    auto unpad = [&](const E& v, unsigned nc) {
+      const E z = zero_above(rho, nc, sh.N);
+      if (z.is_zero()) throw VerifyError("zk low rank: a padding factor vanishes");
+      return v * z.inverse();
+    };
+    for (std::size_t k = 0; k < K; ++k) open.add(s.terms[k], std::span<const E>(rho.data(), sh.dT), unpad(f[k], sh.dT));
+    if (s.has_residual()) open.add(bt[2], std::span<const E>(rho.data(), sh.dE), unpad(f[K], sh.dE));
+    {
+      std::vector<E> pu(rho.begin(), rho.begin() + sh.kv);
+      pu.insert(pu.end(), zr.begin(), zr.end());
+      pu.insert(pu.end(), rho.begin() + sh.kv, rho.begin() + sh.kv + sh.e);
+      open.add(bt[0], pu, unpad(f[nf - 2], sh.dU));
+      std::vector<E> pv(zc.begin(), zc.end());
+      pv.insert(pv.end(), rho.begin(), rho.begin() + sh.kv + sh.e);
+      open.add(bt[1], pv, unpad(f[nf - 1], sh.dV));
+    }
+    const std::size_t m0 = s.has_residual() ? 3 : 2;
+    const auto rf = ZkLowRankStatement::range(s.factor_bits);
+    verify_zk_lookup(t, {{bt[0]}, {E::one()}, bt[m0], rf, s.base}, open, rd);
+    verify_zk_lookup(t, {{bt[1]}, {E::one()}, bt[m0 + 1], rf, s.base}, open, rd);
+    if (s.has_residual())
+      verify_zk_lookup(t, {{bt[2]}, {E::one()}, bt[m0 + 2], ZkLowRankStatement::range(s.residual_bits), s.base}, open, rd);
+  });
 }
 
 }  // namespace vtensor::drift

@@ -23,7 +23,10 @@
 //
 // Wire: the bundle's root ‖ the lookup of Δ ‖ that of L (lookup/zk_lookup.hpp) ‖ the
 // sum's mask root ‖ its zero-knowledge sumcheck ‖ [prove_zk_norm only: the openings
-// (commit/zk_table.hpp), in the order of first claim].
+// (commit/zk_table.hpp), one per commitment in the order of its first claim: the first
+// lookup's bundle, the terms' commitments, the norm bundle, the second lookup's bundle,
+// the sum's mask]. The statement (tables, coefficients, b, τ², parameters) is absorbed
+// first.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +49,14 @@ struct ZkNormStatement {
   WhirParams base;  // regime, rate, folding, security of everything the proof commits
 
   unsigned num_vars() const { return terms.at(0).vars; }
+  // Binds the statement before anything is committed.
+  void absorb(Transcript& t) const {
+    for (const auto& x : terms) absorb_table(t, "zk_norm/term", x);
+    t.absorb_fields<Goldilocks>("zk_norm/coeffs", coeffs);
+    t.absorb_u64("zk_norm/entry_bits", entry_bits);
+    t.absorb_u64("zk_norm/tau_sq", tau_sq);
+    t.absorb("zk_norm/base", base.encode());
+  }
   void validate() const {
     if (terms.empty() || terms.size() != coeffs.size() || terms.size() > 8)
       throw ArgumentError("zk norm: 1 … 8 terms, one coefficient each");
@@ -149,6 +160,7 @@ inline void prove_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpenin
                          multiplicities(limbs, 0, std::size_t{1} << kZkNormLimbBits)},
                         2);
   open.keep(bundle.data());
+  s.absorb(t);
   w.bytes(std::span<const std::uint8_t>(bundle.commitment().root.data(), Digest::kSize));
   t.absorb("zk_norm/bundle_root", bundle.commitment().root.bytes);
   prove_zk_lookup(t, s.delta_lookup(bundle.table(0)), open, w);
@@ -194,49 +206,54 @@ inline void prove_zk_norm(Transcript& t, const ZkNormStatement& s, ByteWriter& w
 // Reads and checks a proof of prove_zk_norm_with (DecodeError / VerifyError); the
 // claims join `open`, which the caller verifies. Accepting means ‖Δ‖_F² ≤ τ².
 inline void verify_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpeningsVerifier& open, ByteReader& rd) {
-  using namespace zk_norm_detail;
-  using namespace zk_lookup_detail;
-  try {
-    s.validate();
-  } catch (const ArgumentError& e) {
-    throw VerifyError(e.what());
-  }
-  const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm bundle root").data())};
-  t.absorb("zk_norm/bundle_root", bc.root.bytes);
-  const auto bvars = s.bundle_vars();
-  const auto bundle = ZkBundle::tables_of(s.base, bvars, bc, 2);
-  verify_zk_lookup(t, s.delta_lookup(bundle[0]), open, rd);
-  verify_zk_lookup(t, s.limb_lookup(bundle[1], bundle[2]), open, rd);
-  const std::size_t K = s.terms.size();
-  const SumShape sh(s.terms[0], bundle[1]);
-  const auto wl = limb_weights();
-  const BatchedInstanceSpec spec{sh.N, 3, K + 1, [&](std::span<const E> p, std::span<const E> f) {
-                                   const E wv = mle_evaluate<E, E>(wl, p.first(2)) * zero_above(p, 2, sh.N);
-                                   E d = E::zero();
-                                   for (std::size_t k = 0; k < K; ++k) d += E(s.coeffs[k]) * f[k];
-                                   return zero_above(p, sh.nd, sh.N) * d * d + wv * f[K];
-                                 }};
-  const E claim = E(Goldilocks::from_u64(s.tau_sq));
-  const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm mask root").data())};
-  t.absorb("zk_norm/mask_root", mcom.root.bytes);
-  const auto mp = sum_mask_params(s.base, sh.N);
-  const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
-                                          std::span<const E>(&claim, 1), zk_table_of(mp, mcom), open, rd);
-  const auto& r = res.point;
-  auto unpad = [&](const E& v, unsigned nc) {
-    const E z = zero_above(r, nc, sh.N);
-    if (z.is_zero()) throw VerifyError("zk norm: a padding factor vanishes");
-    return v * z.inverse();
-  };
-  for (std::size_t k = 0; k < K; ++k)
-    open.add(s.terms[k], std::span<const E>(r.data(), sh.cd), unpad(res.finals[0][k], sh.cd));
-  open.add(bundle[1], std::span<const E>(r.data(), sh.cl), unpad(res.finals[0][K], sh.cl));
+  verifying([&] {
+    using namespace zk_norm_detail;
+    using namespace zk_lookup_detail;
+    try {
+      s.validate();
+    } catch (const ArgumentError& e) {
+      throw VerifyError(e.what());
+    }
+    s.absorb(t);
+    const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm bundle root").data())};
+    t.absorb("zk_norm/bundle_root", bc.root.bytes);
+    const auto bvars = s.bundle_vars();
+    const auto bundle = ZkBundle::tables_of(s.base, bvars, bc, 2);
+    verify_zk_lookup(t, s.delta_lookup(bundle[0]), open, rd);
+    verify_zk_lookup(t, s.limb_lookup(bundle[1], bundle[2]), open, rd);
+    const std::size_t K = s.terms.size();
+    const SumShape sh(s.terms[0], bundle[1]);
+    const auto wl = limb_weights();
+    const BatchedInstanceSpec spec{sh.N, 3, K + 1, [&](std::span<const E> p, std::span<const E> f) {
+                                     const E wv = mle_evaluate<E, E>(wl, p.first(2)) * zero_above(p, 2, sh.N);
+                                     E d = E::zero();
+                                     for (std::size_t k = 0; k < K; ++k) d += E(s.coeffs[k]) * f[k];
+                                     return zero_above(p, sh.nd, sh.N) * d * d + wv * f[K];
+                                   }};
+    const E claim = E(Goldilocks::from_u64(s.tau_sq));
+    const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm mask root").data())};
+    t.absorb("zk_norm/mask_root", mcom.root.bytes);
+    const auto mp = sum_mask_params(s.base, sh.N);
+    const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
+                                            std::span<const E>(&claim, 1), zk_table_of(mp, mcom), open, rd);
+    const auto& r = res.point;
+    auto unpad = [&](const E& v, unsigned nc) {
+      const E z = zero_above(r, nc, sh.N);
+      if (z.is_zero()) throw VerifyError("zk norm: a padding factor vanishes");
+      return v * z.inverse();
+    };
+    for (std::size_t k = 0; k < K; ++k)
+      open.add(s.terms[k], std::span<const E>(r.data(), sh.cd), unpad(res.finals[0][k], sh.cd));
+    open.add(bundle[1], std::span<const E>(r.data(), sh.cl), unpad(res.finals[0][K], sh.cl));
+  });
 }
 
 inline void verify_zk_norm(Transcript& t, const ZkNormStatement& s, ByteReader& rd) {
-  ZkOpeningsVerifier open;
-  verify_zk_norm_with(t, s, open, rd);
-  open.verify(t, rd);
+  verifying([&] {
+    ZkOpeningsVerifier open;
+    verify_zk_norm_with(t, s, open, rd);
+    open.verify(t, rd);
+  });
 }
 
 }  // namespace vtensor::drift
