@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "vtensor/commit/whir.hpp"
+#include "vtensor/io/bytes.hpp"
 #include "vtensor/transcript/transcript.hpp"
 #include "vtensor/mle/dense.hpp"
 
@@ -84,6 +85,18 @@ inline void absorb_table(Transcript& t, std::string_view label, const ZkTable& x
   t.absorb(label, x.params.encode());
   t.absorb_u64(label, x.offset);
   t.absorb_u64(label, x.vars);
+}
+
+// A commitment's root in a proof: sent and absorbed under `label` (prover), read and
+// absorbed (verifier).
+inline void send_root(Transcript& t, ByteWriter& w, std::string_view label, const WhirCommitment& c) {
+  w.bytes(std::span<const std::uint8_t>(c.root.data(), Digest::kSize));
+  t.absorb(label, c.root.bytes);
+}
+inline WhirCommitment receive_root(Transcript& t, ByteReader& rd, std::string_view label) {
+  const WhirCommitment c{Digest::from_bytes(rd.bytes(Digest::kSize, "commitment root").data())};
+  t.absorb(label, c.root.bytes);
+  return c;
 }
 
 // Runs a verifier body: an ArgumentError from the statement (a shape it cannot have)

@@ -178,8 +178,7 @@ inline void prove_zk_lookup(Transcript& t, const ZkLookupStatement& s, ZkOpening
   if (bundle.table(0).params.num_vars != sh.bundle_params.num_vars)
     throw ArgumentError("zk lookup: the inverse bundle's shape disagrees");  // unreachable
   open.keep(bundle.data());  // its claims are proven after this returns
-  w.bytes(std::span<const std::uint8_t>(bundle.commitment().root.data(), Digest::kSize));
-  t.absorb("zk_lookup/bundle_root", bundle.commitment().root.bytes);
+  send_root(t, w, "zk_lookup/bundle_root", bundle.commitment());
   const auto za = t.challenge_exts("zk_lookup/z_a", sh.da);
   const auto zt = t.challenge_exts("zk_lookup/z_t", sh.dt);
   const auto hx = bundle.table(0).extended(), kx = bundle.table(1).extended();
@@ -236,8 +235,7 @@ inline void verify_zk_lookup(Transcript& t, const ZkLookupStatement& s, ZkOpenin
     const std::size_t K = s.columns.size();
     s.absorb(t);
     const E alpha = t.challenge_ext("zk_lookup/alpha");
-    const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk lookup bundle root").data())};
-    t.absorb("zk_lookup/bundle_root", bc.root.bytes);
+    const WhirCommitment bc = receive_root(t, rd, "zk_lookup/bundle_root");
     const auto bundle = ZkBundle::tables_of(s.base, sh.bundle_vars, bc, 2);
     const auto za = t.challenge_exts("zk_lookup/z_a", sh.da);
     const auto zt = t.challenge_exts("zk_lookup/z_t", sh.dt);

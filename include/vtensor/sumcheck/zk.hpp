@@ -34,6 +34,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string_view>
+#include <utility>
 #include <span>
 #include <vector>
 
@@ -235,25 +238,50 @@ inline void prove_zk_batched_with(Transcript& t, std::span<SumcheckInstance* con
   if (point) *point = std::move(r);
 }
 
-// The same with a mask committed on its own (its root leads the proof) and opened at
-// the end: mask root ‖ G ‖ batched proof ‖ aux proof ‖ u32 length ‖ WHIR proof.
-inline std::vector<std::uint8_t> prove_zk_batched(Transcript& t, std::span<SumcheckInstance* const> inst,
-                                                  std::span<const GoldilocksExt2> claims,
-                                                  const WhirParams& whir_base,
-                                                  std::vector<GoldilocksExt2>* point = nullptr) {
+namespace zk_detail {
+inline std::pair<std::size_t, std::size_t> shape_of(std::span<SumcheckInstance* const> inst) {
   std::size_t n = 0, D = 1;
   for (auto* i : inst) {
     n = std::max(n, i->num_vars());
     D = std::max(D, i->degree());
   }
+  return {n, D};
+}
+inline std::pair<std::size_t, std::size_t> shape_of(std::span<const BatchedInstanceSpec> inst) {
+  std::size_t n = 0, D = 1;
+  for (const auto& i : inst) {
+    n = std::max(n, i.num_vars);
+    D = std::max(D, i.degree);
+  }
+  return {n, D};
+}
+}  // namespace zk_detail
+
+// A protocol step with a mask of its own: a fresh Libra mask committed on its own (its
+// root sent and absorbed under `label`), then prove_zk_batched_with; the mask's claim
+// joins `open`, which keeps the mask's data until it proves.
+inline void prove_zk_batched_masked(Transcript& t, std::string_view label, std::span<SumcheckInstance* const> inst,
+                                    std::span<const GoldilocksExt2> claims, const WhirParams& whir_base,
+                                    ZkOpenings& open, ByteWriter& w, std::vector<GoldilocksExt2>* point = nullptr) {
+  const auto [n, D] = zk_detail::shape_of(inst);
   LibraMask mask(n, D);
   const auto mp = libra_mask_params(whir_base, mask.shape());
-  const auto [com, pd] = Whir::commit(mp, mask.table());
+  auto [com, pd] = Whir::commit(mp, mask.table());
+  const auto data = std::make_shared<const WhirProverData>(std::move(pd));
+  open.keep(data);
+  send_root(t, w, label, com);
+  prove_zk_batched_with(t, inst, claims, mask, zk_table_of(mp, com, data.get()), open, w, point);
+}
+
+// The same with the mask's opening at the end: mask root ‖ G ‖ batched proof ‖ aux
+// proof ‖ u32 length ‖ WHIR proof.
+inline std::vector<std::uint8_t> prove_zk_batched(Transcript& t, std::span<SumcheckInstance* const> inst,
+                                                  std::span<const GoldilocksExt2> claims,
+                                                  const WhirParams& whir_base,
+                                                  std::vector<GoldilocksExt2>* point = nullptr) {
   ByteWriter w;
-  w.bytes(std::span<const std::uint8_t>(com.root.data(), Digest::kSize));
-  t.absorb("zk/mask_root", com.root.bytes);
   ZkOpenings open;
-  prove_zk_batched_with(t, inst, claims, mask, zk_table_of(mp, com, &pd), open, w, point);
+  prove_zk_batched_masked(t, "zk/mask_root", inst, claims, whir_base, open, w, point);
   open.prove(t, w);
   return std::move(w).take();
 }
@@ -295,25 +323,28 @@ inline ZkSumcheckResult verify_zk_batched_with(Transcript& t, std::span<const Ba
   });
 }
 
+// The verifier of prove_zk_batched_masked.
+inline ZkSumcheckResult verify_zk_batched_masked(Transcript& t, std::string_view label,
+                                                 std::span<const BatchedInstanceSpec> inst,
+                                                 std::span<const GoldilocksExt2> claims, const WhirParams& whir_base,
+                                                 ZkOpeningsVerifier& open, ByteReader& rd) {
+  return verifying([&] {
+    const auto [n, D] = zk_detail::shape_of(inst);
+    const auto mp = libra_mask_params(whir_base, LibraMaskShape(n, D));
+    const WhirCommitment root = receive_root(t, rd, label);
+    return verify_zk_batched_with(t, inst, claims, zk_table_of(mp, root), open, rd);
+  });
+}
+
 // Reads a proof of prove_zk_batched from rd and checks it (DecodeError on malformed
 // bytes, VerifyError on a failed check). `whir_base` must be the prover's.
 inline ZkSumcheckResult verify_zk_batched(Transcript& t, std::span<const BatchedInstanceSpec> inst,
                                           std::span<const GoldilocksExt2> claims, const WhirParams& whir_base,
                                           ByteReader& rd) {
-  return verifying([&] {
-    std::size_t n = 0, D = 1;
-    for (const auto& i : inst) {
-      n = std::max(n, i.num_vars);
-      D = std::max(D, i.degree);
-    }
-    const auto mp = libra_mask_params(whir_base, LibraMaskShape(n, D));
-    const WhirCommitment root{Digest::from_bytes(rd.bytes(Digest::kSize, "zk sumcheck mask root").data())};
-    t.absorb("zk/mask_root", root.root.bytes);
-    ZkOpeningsVerifier open;
-    auto res = verify_zk_batched_with(t, inst, claims, zk_table_of(mp, root), open, rd);
-    open.verify(t, rd);
-    return res;
-  });
+  ZkOpeningsVerifier open;
+  auto res = verify_zk_batched_masked(t, "zk/mask_root", inst, claims, whir_base, open, rd);
+  verifying([&] { open.verify(t, rd); });
+  return res;
 }
 
 }  // namespace vtensor

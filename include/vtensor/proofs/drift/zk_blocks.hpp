@@ -16,7 +16,7 @@
 // Δ's multiplicities (committed hiding, counted on the first copy) feed
 // lookup/zk_lookup.hpp. ε < 2^20.
 //
-// Wire: frozen: the mask's root ‖ the zero-knowledge sumcheck; entry: the multiplicities'
+// Wire: frozen: the mask's root ‖ the zero-knowledge sumcheck (z_t drawn before the mask); entry: the multiplicities'
 // root ‖ the zero-knowledge lookup. The openings follow wherever the caller proves them.
 #pragma once
 
@@ -55,9 +55,6 @@ struct ZkFrozenStatement {
 
 namespace zk_blocks_detail {
 inline constexpr std::size_t kFrozenDegree = 3;  // eq · sel · table
-inline WhirParams frozen_mask_params(const ZkFrozenStatement& s) {
-  return libra_mask_params(s.base, LibraMaskShape(s.num_vars(), kFrozenDegree));
-}
 }  // namespace zk_blocks_detail
 
 inline void prove_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOpenings& open, ByteWriter& w) {
@@ -70,14 +67,7 @@ inline void prove_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOp
     for (std::size_t x = 0; x < (std::size_t{1} << a.vars); ++x) same = same && ea[x] == eb[x];
     if (testing::refuse(!same)) throw ArgumentError("zk frozen: a pair's tables differ");
   }
-  LibraMask mask(s.num_vars(), zk_blocks_detail::kFrozenDegree);
-  const auto mp = zk_blocks_detail::frozen_mask_params(s);
-  auto [mcom, mpd] = Whir::commit(mp, mask.table());
-  const auto mdata = std::make_shared<const WhirProverData>(std::move(mpd));
-  open.keep(mdata);
   s.absorb(t);
-  w.bytes(std::span<const std::uint8_t>(mcom.root.data(), Digest::kSize));
-  t.absorb("zk_frozen/mask_root", mcom.root.bytes);
   std::vector<std::unique_ptr<DenseProductInstance>> inst;
   std::vector<SumcheckInstance*> ptrs;
   for (const auto& [a, b] : s.pairs) {
@@ -91,7 +81,7 @@ inline void prove_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOp
   }
   const std::vector<E> zeros(ptrs.size(), E::zero());
   std::vector<E> r;
-  prove_zk_batched_with(t, ptrs, zeros, mask, zk_table_of(mp, mcom, mdata.get()), open, w, &r);
+  prove_zk_batched_masked(t, "zk_frozen/mask_root", ptrs, zeros, s.base, open, w, &r);
   for (const auto& [a, b] : s.pairs) {
     open.add(a, std::span<const E>(r.data(), a.ext_vars()));
     open.add(b, std::span<const E>(r.data(), b.ext_vars()));
@@ -103,14 +93,8 @@ inline void verify_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkO
   verifying([&] {
     using namespace zk_lookup_detail;
     using E = GoldilocksExt2;
-    try {
-      s.validate();
-    } catch (const ArgumentError& e) {
-      throw VerifyError(e.what());
-    }
+    s.validate();
     s.absorb(t);
-    const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk frozen mask root").data())};
-    t.absorb("zk_frozen/mask_root", mcom.root.bytes);
     std::vector<BatchedInstanceSpec> specs;
     std::vector<std::vector<E>> zs;
     for (const auto& pr : s.pairs) zs.push_back(t.challenge_exts("zk_frozen/z", pr.first.ext_vars()));
@@ -121,8 +105,7 @@ inline void verify_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkO
                        }});
     }
     const std::vector<E> zeros(specs.size(), E::zero());
-    const auto res = verify_zk_batched_with(t, specs, zeros, zk_table_of(zk_blocks_detail::frozen_mask_params(s), mcom),
-                                            open, rd);
+    const auto res = verify_zk_batched_masked(t, "zk_frozen/mask_root", specs, zeros, s.base, open, rd);
     for (std::size_t i = 0; i < s.pairs.size(); ++i) {
       const auto& [a, b] = s.pairs[i];
       open.add(a, std::span<const E>(res.point.data(), a.ext_vars()), res.finals[i][0]);
@@ -167,11 +150,7 @@ struct ZkEntryStatement {
 inline void prove_zk_entry_with(Transcript& t, const ZkEntryStatement& s, ZkOpenings& open, ByteWriter& w) {
   using namespace zk_norm_detail;
   s.validate();
-  std::vector<Goldilocks> delta(std::size_t{1} << s.terms.at(0).vars, Goldilocks::zero());
-  for (std::size_t k = 0; k < s.terms.size(); ++k) {
-    const auto ext = s.terms[k].extended();
-    for (std::size_t x = 0; x < delta.size(); ++x) delta[x] += s.coeffs[k] * ext[x];
-  }
+  const auto delta = zk_combination(s.terms, s.coeffs);
   const std::int64_t eps = static_cast<std::int64_t>(s.eps);
   bool ok = true;
   for (const auto& x : delta) ok = ok && signed_of(x) >= -eps && signed_of(x) <= eps;
@@ -179,22 +158,16 @@ inline void prove_zk_entry_with(Transcript& t, const ZkEntryStatement& s, ZkOpen
   const ZkBundle m(s.base, {multiplicities(delta, -eps, std::size_t{1} << s.table_vars())}, 2);
   open.keep(m.data());
   s.absorb(t);
-  w.bytes(std::span<const std::uint8_t>(m.commitment().root.data(), Digest::kSize));
-  t.absorb("zk_entry/mult_root", m.commitment().root.bytes);
+  send_root(t, w, "zk_entry/mult_root", m.commitment());
   prove_zk_lookup(t, s.lookup(m.table(0)), open, w);
 }
 
 inline void verify_zk_entry_with(Transcript& t, const ZkEntryStatement& s, ZkOpeningsVerifier& open,
                                  ByteReader& rd) {
   verifying([&] {
-    try {
-      s.validate();
-    } catch (const ArgumentError& e) {
-      throw VerifyError(e.what());
-    }
+    s.validate();
     s.absorb(t);
-    const WhirCommitment mc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk entry multiplicities root").data())};
-    t.absorb("zk_entry/mult_root", mc.root.bytes);
+    const WhirCommitment mc = receive_root(t, rd, "zk_entry/mult_root");
     const unsigned vars[1] = {s.table_vars()};
     const auto m = ZkBundle::tables_of(s.base, vars, mc, 2);
     verify_zk_lookup(t, s.lookup(m[0]), open, rd);

@@ -126,11 +126,7 @@ inline void prove_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, s
                     rp = std::size_t{1} << s.rank_vars(), r = s.rank;
   if (u.size() != rows * r || v.size() != r * cols) throw ArgumentError("zk low rank: factors of the wrong shape");
   // Δ, U, V, E as tables.
-  std::vector<Goldilocks> delta(rows * cols, Goldilocks::zero());
-  for (std::size_t k = 0; k < s.terms.size(); ++k) {
-    const auto ext = s.terms[k].extended();
-    for (std::size_t x = 0; x < delta.size(); ++x) delta[x] += s.coeffs[k] * ext[x];
-  }
+  const auto delta = zk_combination(s.terms, s.coeffs);
   std::vector<Goldilocks> U(rows * rp, Goldilocks::zero()), V(rp * cols, Goldilocks::zero()), Et(rows * cols);
   const std::int64_t fh = std::int64_t{1} << (s.factor_bits - 1);
   bool ok = true;
@@ -162,8 +158,7 @@ inline void prove_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, s
   const ZkBundle bundle(s.base, tabs, 2);
   open.keep(bundle.data());
   s.absorb(t);
-  w.bytes(std::span<const std::uint8_t>(bundle.commitment().root.data(), Digest::kSize));
-  t.absorb("zk_low_rank/bundle_root", bundle.commitment().root.bytes);
+  send_root(t, w, "zk_low_rank/bundle_root", bundle.commitment());
   std::vector<ZkTable> bt;
   for (std::size_t i = 0; i < bundle.size(); ++i) bt.push_back(bundle.table(i));
   const Shape sh(s, bt);
@@ -208,16 +203,9 @@ inline void prove_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, s
   pub[ia] = pub[ia + 1] = true;
   DenseProductInstance inst(std::move(itabs), std::move(terms), pub);
   SumcheckInstance* ip[1] = {&inst};
-  LibraMask mask(sh.N, kDegree);
-  const auto mp = libra_mask_params(s.base, LibraMaskShape(sh.N, kDegree));
-  auto [mcom, mpd] = Whir::commit(mp, mask.table());
-  const auto mdata = std::make_shared<const WhirProverData>(std::move(mpd));
-  open.keep(mdata);
-  w.bytes(std::span<const std::uint8_t>(mcom.root.data(), Digest::kSize));
-  t.absorb("zk_low_rank/mask_root", mcom.root.bytes);
   const E zero = E::zero();
   std::vector<E> rho;
-  prove_zk_batched_with(t, ip, std::span<const E>(&zero, 1), mask, zk_table_of(mp, mcom, mdata.get()), open, w, &rho);
+  prove_zk_batched_masked(t, "zk_low_rank/mask_root", ip, std::span<const E>(&zero, 1), s.base, open, w, &rho);
   for (const auto& term : s.terms) open.add(term, std::span<const E>(rho.data(), sh.dT));
   if (s.has_residual()) open.add(bt[2], std::span<const E>(rho.data(), sh.dE));
   {
@@ -243,14 +231,9 @@ inline void verify_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, 
   verifying([&] {
     using namespace zk_low_rank_detail;
     using namespace zk_lookup_detail;
-    try {
-      s.validate();
-    } catch (const ArgumentError& e) {
-      throw VerifyError(e.what());
-    }
+    s.validate();
     s.absorb(t);
-    const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk low rank bundle root").data())};
-    t.absorb("zk_low_rank/bundle_root", bc.root.bytes);
+    const WhirCommitment bc = receive_root(t, rd, "zk_low_rank/bundle_root");
     const auto bvars = s.bundle_vars();
     const auto bt = ZkBundle::tables_of(s.base, bvars, bc, 2);
     const Shape sh(s, bt);
@@ -267,12 +250,9 @@ inline void verify_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, 
                                      if (s.has_residual()) d -= f[K];
                                      return a * d - b * f[nf - 2] * f[nf - 1];
                                    }};
-    const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk low rank mask root").data())};
-    t.absorb("zk_low_rank/mask_root", mcom.root.bytes);
-    const auto mp = libra_mask_params(s.base, LibraMaskShape(sh.N, kDegree));
     const E zero = E::zero();
-    const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
-                                            std::span<const E>(&zero, 1), zk_table_of(mp, mcom), open, rd);
+    const auto res = verify_zk_batched_masked(t, "zk_low_rank/mask_root", std::span<const BatchedInstanceSpec>(&spec, 1),
+                                              std::span<const E>(&zero, 1), s.base, open, rd);
     const auto& rho = res.point;
     const auto& f = res.finals[0];
     auto unpad = [&](const E& v, unsigned nc) {

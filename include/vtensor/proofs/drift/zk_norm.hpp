@@ -116,17 +116,15 @@ struct SumShape {
   SumShape(const ZkTable& d, const ZkTable& l)
       : nd(d.vars), cd(d.ext_vars()), cl(l.ext_vars()), N(std::max(d.ext_vars(), l.ext_vars())) {}
 };
-inline WhirParams sum_mask_params(const WhirParams& base, unsigned N) {
-  return libra_mask_params(base, LibraMaskShape(N, 3));
-}
 }  // namespace zk_norm_detail
 
-// Δ's real entries Σ c_k T_k(x) (prover only).
-inline std::vector<Goldilocks> zk_delta(const ZkNormStatement& s) {
-  std::vector<Goldilocks> d(std::size_t{1} << s.num_vars(), Goldilocks::zero());
-  for (std::size_t k = 0; k < s.terms.size(); ++k) {
-    const auto ext = s.terms[k].extended();
-    for (std::size_t x = 0; x < d.size(); ++x) d[x] += s.coeffs[k] * ext[x];
+// The real entries of Σ_k c_k T_k (prover only): a block's Δ, e.g. W′ − W.
+inline std::vector<Goldilocks> zk_combination(std::span<const ZkTable> terms, std::span<const Goldilocks> coeffs) {
+  if (terms.empty() || terms.size() != coeffs.size()) throw ArgumentError("zk combination: one coefficient per term");
+  std::vector<Goldilocks> d(std::size_t{1} << terms[0].vars, Goldilocks::zero());
+  for (std::size_t k = 0; k < terms.size(); ++k) {
+    const auto ext = terms[k].extended();
+    for (std::size_t x = 0; x < d.size(); ++x) d[x] += coeffs[k] * ext[x];
   }
   return d;
 }
@@ -138,7 +136,7 @@ inline void prove_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpenin
   using namespace zk_norm_detail;
   using namespace zk_lookup_detail;
   s.validate();
-  const auto delta = zk_delta(s);
+  const auto delta = zk_combination(s.terms, s.coeffs);
   const std::int64_t half = std::int64_t{1} << (s.entry_bits - 1);
   unsigned __int128 S = 0;
   bool in_range = true;
@@ -161,8 +159,7 @@ inline void prove_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpenin
                         2);
   open.keep(bundle.data());
   s.absorb(t);
-  w.bytes(std::span<const std::uint8_t>(bundle.commitment().root.data(), Digest::kSize));
-  t.absorb("zk_norm/bundle_root", bundle.commitment().root.bytes);
+  send_root(t, w, "zk_norm/bundle_root", bundle.commitment());
   prove_zk_lookup(t, s.delta_lookup(bundle.table(0)), open, w);
   prove_zk_lookup(t, s.limb_lookup(bundle.table(1), bundle.table(2)), open, w);
   // Σ sel·(Σ c_k T̂_k)² + Σ W·L̂ = τ².
@@ -183,15 +180,8 @@ inline void prove_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpenin
   DenseProductInstance sum(std::move(tabs), std::move(terms), pub);
   SumcheckInstance* ip[1] = {&sum};
   const E claim = E(Goldilocks::from_u64(s.tau_sq));
-  LibraMask mask(sh.N, 3);
-  const auto mp = sum_mask_params(s.base, sh.N);
-  auto [mcom, mpd] = Whir::commit(mp, mask.table());
-  const auto mdata = std::make_shared<const WhirProverData>(std::move(mpd));
-  open.keep(mdata);
-  w.bytes(std::span<const std::uint8_t>(mcom.root.data(), Digest::kSize));
-  t.absorb("zk_norm/mask_root", mcom.root.bytes);
   std::vector<E> r;
-  prove_zk_batched_with(t, ip, std::span<const E>(&claim, 1), mask, zk_table_of(mp, mcom, mdata.get()), open, w, &r);
+  prove_zk_batched_masked(t, "zk_norm/mask_root", ip, std::span<const E>(&claim, 1), s.base, open, w, &r);
   for (const auto& term : s.terms) open.add(term, std::span<const E>(r.data(), sh.cd));
   open.add(bundle.table(1), std::span<const E>(r.data(), sh.cl));
 }
@@ -209,14 +199,9 @@ inline void verify_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpeni
   verifying([&] {
     using namespace zk_norm_detail;
     using namespace zk_lookup_detail;
-    try {
-      s.validate();
-    } catch (const ArgumentError& e) {
-      throw VerifyError(e.what());
-    }
+    s.validate();
     s.absorb(t);
-    const WhirCommitment bc{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm bundle root").data())};
-    t.absorb("zk_norm/bundle_root", bc.root.bytes);
+    const WhirCommitment bc = receive_root(t, rd, "zk_norm/bundle_root");
     const auto bvars = s.bundle_vars();
     const auto bundle = ZkBundle::tables_of(s.base, bvars, bc, 2);
     verify_zk_lookup(t, s.delta_lookup(bundle[0]), open, rd);
@@ -231,11 +216,8 @@ inline void verify_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpeni
                                      return zero_above(p, sh.nd, sh.N) * d * d + wv * f[K];
                                    }};
     const E claim = E(Goldilocks::from_u64(s.tau_sq));
-    const WhirCommitment mcom{Digest::from_bytes(rd.bytes(Digest::kSize, "zk norm mask root").data())};
-    t.absorb("zk_norm/mask_root", mcom.root.bytes);
-    const auto mp = sum_mask_params(s.base, sh.N);
-    const auto res = verify_zk_batched_with(t, std::span<const BatchedInstanceSpec>(&spec, 1),
-                                            std::span<const E>(&claim, 1), zk_table_of(mp, mcom), open, rd);
+    const auto res = verify_zk_batched_masked(t, "zk_norm/mask_root", std::span<const BatchedInstanceSpec>(&spec, 1),
+                                              std::span<const E>(&claim, 1), s.base, open, rd);
     const auto& r = res.point;
     auto unpad = [&](const E& v, unsigned nc) {
       const E z = zero_above(r, nc, sh.N);
