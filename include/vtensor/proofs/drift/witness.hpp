@@ -118,22 +118,38 @@ inline void low_rank(const ModelTensor& x, const TensorConstraints::LowRank& l, 
                               std::to_string(l.factor_bits) + " signed bits");
   const HypercubeIndexer h(x.shape);
   w.e.assign(x.numel, Goldilocks::zero());
+  // E = Δ − U·V over the integers (|U·V| < r·2^{2(f−1)} ≤ 2^62), rows split over the
+  // threads; the worst entry (largest, then first) is the same whatever their count.
+  const int nt = vtensor::detail::max_threads();
+  std::vector<std::int64_t> worst_t(static_cast<std::size_t>(nt), 0);
+  std::vector<std::uint64_t> at_t(static_cast<std::size_t>(nt), 0);
+  vtensor::detail::parallel_chunks(rows, 1, [&](std::size_t lo, std::size_t hi, int tid) {
+    std::int64_t worst = 0;
+    std::uint64_t worst_at = 0;
+    for (std::uint64_t i = lo; i < hi; ++i)
+      for (std::uint64_t j = 0; j < cols; ++j) {
+        __int128 acc = 0;
+        for (std::uint64_t k = 0; k < r; ++k) acc += static_cast<__int128>(f.u[i * r + k]) * f.v[k * cols + j];
+        const std::uint64_t flat = i * cols + j;
+        const __int128 res = static_cast<__int128>(w.delta[h(flat)].to_signed()) - acc;
+        const std::int64_t mag =
+            res < 0 ? (res < -(static_cast<__int128>(1) << 62) ? INT64_MAX : static_cast<std::int64_t>(-res))
+                    : (res > (static_cast<__int128>(1) << 62) ? INT64_MAX : static_cast<std::int64_t>(res));
+        if (mag > worst) {
+          worst = mag;
+          worst_at = flat;
+        }
+        w.e[flat] = Goldilocks::from_i64(static_cast<std::int64_t>(res));
+      }
+    worst_t[static_cast<std::size_t>(tid)] = worst;
+    at_t[static_cast<std::size_t>(tid)] = worst_at;
+  });
   std::int64_t worst = 0;
   std::uint64_t worst_at = 0;
-  // E = Δ − U·V over the integers (|U·V| < r·2^{2(f−1)} ≤ 2^62).
-  for (std::uint64_t i = 0; i < rows; ++i)
-    for (std::uint64_t j = 0; j < cols; ++j) {
-      __int128 acc = 0;
-      for (std::uint64_t k = 0; k < r; ++k) acc += static_cast<__int128>(f.u[i * r + k]) * f.v[k * cols + j];
-      const std::uint64_t flat = i * cols + j;
-      const __int128 res = static_cast<__int128>(w.delta[h(flat)].to_signed()) - acc;
-      const std::int64_t mag = res < 0 ? (res < -(static_cast<__int128>(1) << 62) ? INT64_MAX : static_cast<std::int64_t>(-res))
-                                       : (res > (static_cast<__int128>(1) << 62) ? INT64_MAX : static_cast<std::int64_t>(res));
-      if (mag > worst) {
-        worst = mag;
-        worst_at = flat;
-      }
-      w.e[flat] = Goldilocks::from_i64(static_cast<std::int64_t>(res));
+  for (std::size_t t = 0; t < worst_t.size(); ++t)  // chunks are in row order
+    if (worst_t[t] > worst) {
+      worst = worst_t[t];
+      worst_at = at_t[t];
     }
   if (testing::refuse(static_cast<std::uint64_t>(worst) > l.residual))
     throw PolicyViolation(where(x) + ": Δ − U·V has an entry of " + std::to_string(worst) + " at " + h.coords(worst_at) +
@@ -218,8 +234,8 @@ inline TensorWitness make_witness(const ModelTensor& x, const TensorConstraints&
   }
   if (c.low_rank) {
     if (!factors)
-      throw ArgumentError(where(x) + ": a low-rank constraint needs factors (ProveOptions::factors, or "
-                          "drift::factorize for a rank-r approximation)");
+      throw ArgumentError(where(x) + ": a low-rank constraint needs its factors U, V (ProveOptions::factors; a LoRA "
+                          "adapter gives them: B and A at the models' scale)");
     low_rank(x, *c.low_rank, *factors, w);
   }
   if (c.sparse) sparse(x, *c.sparse, w);
