@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vtensor/commit/whir_params.hpp"
 #include "vtensor/error.hpp"
 #include "vtensor/field/goldilocks_ext2.hpp"
 #include "vtensor/mle/eq.hpp"
@@ -17,6 +18,26 @@
 #include "vtensor/transcript/transcript.hpp"
 
 namespace vtensor::test {
+
+// Small WHIR parameters for the zero-knowledge tests: λ bits, final_vars 4, and
+// `openings` hiding openings (0: not hiding).
+inline WhirParams zk_params(unsigned num_vars = 0, unsigned lambda = 40, unsigned openings = 0) {
+  WhirParams p;
+  p.num_vars = num_vars;
+  p.security_bits = lambda;
+  p.final_vars = 4;
+  p.hiding_openings = openings;
+  return p;
+}
+
+// Pearson statistic of two 16-bin histograms with equal totals (the statistical
+// zero-knowledge tests: 70 lies beyond the 10^-8 tail of χ² with 15 degrees of freedom).
+inline double two_sample_chi2(const std::array<int, 16>& a, const std::array<int, 16>& b) {
+  double x = 0;
+  for (int i = 0; i < 16; ++i)
+    if (a[i] + b[i] > 0) x += double(a[i] - b[i]) * double(a[i] - b[i]) / double(a[i] + b[i]);
+  return x;
+}
 
 inline Goldilocks random_fp(std::mt19937_64& rng) {
   for (;;) {

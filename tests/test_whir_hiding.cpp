@@ -99,13 +99,6 @@ std::array<int, 2> view_features(const WhirParams& p, std::span<const std::uint8
   return {proof[ood + 7] >> 4, proof[at + 7] >> 4};
 }
 
-// Pearson statistic of two 16-bin histograms with equal totals.
-double two_sample_chi2(const std::array<int, 16>& a, const std::array<int, 16>& b) {
-  double x = 0;
-  for (int i = 0; i < 16; ++i)
-    if (a[i] + b[i] > 0) x += double(a[i] - b[i]) * double(a[i] - b[i]) / double(a[i] + b[i]);
-  return x;
-}
 }  // namespace
 
 TEST_CASE("whir hiding: the verifier's view has the same distribution for two tables with equal opened values") {
@@ -146,11 +139,11 @@ TEST_CASE("whir hiding: the verifier's view has the same distribution for two ta
     // Hiding: both views uniform (not merely alike) and alike.
     std::array<int, 16> flat{};
     flat.fill(16);
-    INFO("hiding A vs B " << two_sample_chi2(ha[f], hb[f]) << ", A vs uniform " << two_sample_chi2(ha[f], flat)
-                          << ", control " << two_sample_chi2(na[f], nb[f]));
-    CHECK(two_sample_chi2(ha[f], hb[f]) < 70.0);
-    CHECK(two_sample_chi2(ha[f], flat) < 70.0);
-    CHECK(two_sample_chi2(hb[f], flat) < 70.0);
-    CHECK(two_sample_chi2(na[f], nb[f]) > 200.0);
+    INFO("hiding A vs B " << test::two_sample_chi2(ha[f], hb[f]) << ", A vs uniform " << test::two_sample_chi2(ha[f], flat)
+                          << ", control " << test::two_sample_chi2(na[f], nb[f]));
+    CHECK(test::two_sample_chi2(ha[f], hb[f]) < 70.0);
+    CHECK(test::two_sample_chi2(ha[f], flat) < 70.0);
+    CHECK(test::two_sample_chi2(hb[f], flat) < 70.0);
+    CHECK(test::two_sample_chi2(na[f], nb[f]) > 200.0);
   }
 }

@@ -16,12 +16,7 @@ using F = Goldilocks;
 
 namespace {
 
-WhirParams base_params() {
-  WhirParams p;
-  p.security_bits = 40;
-  p.final_vars = 4;
-  return p;
-}
+WhirParams base_params() { return test::zk_params(); }
 const std::vector<unsigned> kVars{4, 6, 3};  // w1 (frozen), w2 (norm), w3 (entry)
 
 struct Models {

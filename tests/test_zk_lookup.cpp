@@ -15,14 +15,7 @@ using F = Goldilocks;
 
 namespace {
 
-WhirParams hiding(unsigned n, unsigned lambda) {
-  WhirParams p;
-  p.num_vars = n;
-  p.security_bits = lambda;
-  p.final_vars = 4;
-  p.hiding_openings = 2;
-  return p;
-}
+WhirParams hiding(unsigned n, unsigned lambda) { return test::zk_params(n, lambda, 2); }
 
 struct Setup {
   ZkLookupStatement st;

@@ -15,12 +15,7 @@ using F = Goldilocks;
 
 namespace {
 
-WhirParams base_params() {
-  WhirParams p;
-  p.security_bits = 40;
-  p.final_vars = 4;
-  return p;
-}
+WhirParams base_params() { return test::zk_params(); }
 constexpr unsigned kRowVars = 3, kColVars = 3;
 constexpr std::size_t kRows = 8, kCols = 8;
 

@@ -17,12 +17,7 @@ using F = Goldilocks;
 
 namespace {
 
-WhirParams base_params() {
-  WhirParams p;
-  p.security_bits = 40;
-  p.final_vars = 4;
-  return p;
-}
+WhirParams base_params() { return test::zk_params(); }
 
 ModelLayout layout() {
   return ModelLayout(std::vector<ModelTensorSpec>{

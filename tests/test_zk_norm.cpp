@@ -15,14 +15,7 @@ using F = Goldilocks;
 
 namespace {
 
-WhirParams params(unsigned n, unsigned lambda, unsigned openings) {
-  WhirParams p;
-  p.num_vars = n;
-  p.security_bits = lambda;
-  p.final_vars = 4;
-  p.hiding_openings = openings;
-  return p;
-}
+WhirParams params(unsigned n, unsigned lambda, unsigned openings) { return test::zk_params(n, lambda, openings); }
 
 struct Setup {
   drift::ZkNormStatement st;

@@ -17,12 +17,7 @@ using F = Goldilocks;
 
 namespace {
 
-WhirParams base_params(unsigned lambda) {
-  WhirParams p;
-  p.security_bits = lambda;
-  p.final_vars = 4;
-  return p;
-}
+WhirParams base_params(unsigned lambda) { return test::zk_params(0, lambda); }
 
 struct Committed {
   WhirParams params;
@@ -254,12 +249,6 @@ std::array<int, 2> round_features(std::span<const std::uint8_t> proof, std::size
   }
   return out;
 }
-double two_sample_chi2(const std::array<int, 16>& a, const std::array<int, 16>& b) {
-  double x = 0;
-  for (int i = 0; i < 16; ++i)
-    if (a[i] + b[i] > 0) x += double(a[i] - b[i]) * double(a[i] - b[i]) / double(a[i] + b[i]);
-  return x;
-}
 }  // namespace
 
 TEST_CASE("zk sumcheck: the round messages have the same distribution for two Δ with equal norms") {
@@ -293,13 +282,13 @@ TEST_CASE("zk sumcheck: the round messages have the same distribution for two Δ
   flat.fill(16);
   for (int f = 0; f < 2; ++f) {
     CAPTURE(f);
-    INFO("zk A vs B " << two_sample_chi2(ha[f], hb[f]) << ", A vs uniform " << two_sample_chi2(ha[f], flat)
-                      << ", control " << two_sample_chi2(na[f], nb[f]));
+    INFO("zk A vs B " << test::two_sample_chi2(ha[f], hb[f]) << ", A vs uniform " << test::two_sample_chi2(ha[f], flat)
+                      << ", control " << test::two_sample_chi2(na[f], nb[f]));
     // χ² with 15 degrees of freedom: 70 lies beyond the 10^-8 tail.
-    CHECK(two_sample_chi2(ha[f], hb[f]) < 70.0);
-    CHECK(two_sample_chi2(ha[f], flat) < 70.0);
-    CHECK(two_sample_chi2(hb[f], flat) < 70.0);
+    CHECK(test::two_sample_chi2(ha[f], hb[f]) < 70.0);
+    CHECK(test::two_sample_chi2(ha[f], flat) < 70.0);
+    CHECK(test::two_sample_chi2(hb[f], flat) < 70.0);
   }
   // Without the mask the first round's shape is a fixed function of Δ, and differs.
-  CHECK(two_sample_chi2(na[0], nb[0]) > 200.0);
+  CHECK(test::two_sample_chi2(na[0], nb[0]) > 200.0);
 }

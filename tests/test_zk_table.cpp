@@ -14,12 +14,7 @@ using E = GoldilocksExt2;
 using F = Goldilocks;
 
 namespace {
-WhirParams base_params() {
-  WhirParams p;
-  p.security_bits = 40;
-  p.final_vars = 4;
-  return p;
-}
+WhirParams base_params() { return test::zk_params(); }
 }  // namespace
 
 TEST_CASE("zk table: extended tables and full points agree with the commitment") {
