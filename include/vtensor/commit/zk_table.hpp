@@ -110,6 +110,53 @@ auto verifying(Body&& body) -> decltype(body()) {
   }
 }
 
+// The extended domains zero-knowledge instances run on (sumcheck/zk.hpp and the
+// protocols over it): tables padded with zeros above to a common number of variables,
+// and the public selectors of their real parts.
+namespace zk_detail {
+using E = GoldilocksExt2;
+
+// A base table (or an F_{p²} one) as an F_{p²} table padded to `to` variables.
+inline std::vector<E> lift(std::span<const Goldilocks> t, unsigned to) {
+  std::vector<E> out(std::size_t{1} << to, E::zero());
+  std::copy(t.begin(), t.end(), out.begin());
+  return out;
+}
+inline std::vector<E> lift(std::span<const E> t, unsigned to) {
+  std::vector<E> out(std::size_t{1} << to, E::zero());
+  std::copy(t.begin(), t.end(), out.begin());
+  return out;
+}
+// The F_{p²} view of a component-interleaved base table (the component is the lowest
+// variable), padded to `to`; interleave is its inverse.
+inline std::vector<E> lift_ext(std::span<const Goldilocks> t, unsigned to) {
+  std::vector<E> out(std::size_t{1} << to, E::zero());
+  for (std::size_t i = 0; i < t.size() / 2; ++i) out[i] = E(t[2 * i], t[2 * i + 1]);
+  return out;
+}
+inline std::vector<Goldilocks> interleave(std::span<const E> h) {
+  std::vector<Goldilocks> out(2 * h.size());
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    out[2 * i] = h[i].c0();
+    out[2 * i + 1] = h[i].c1();
+  }
+  return out;
+}
+// [x < 2^n] over `to` variables: the selector of a padded table's real part.
+inline std::vector<E> selector(unsigned n, unsigned to) {
+  std::vector<E> s(std::size_t{1} << to, E::zero());
+  std::fill(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(std::size_t{1} << n), E::one());
+  return s;
+}
+// Π_{i ∈ [from, to)} (1 − r_i): the MLE of "the coordinates from `from` on are 0", the
+// selector's value and the factor a padded table's value carries.
+inline E zero_above(std::span<const E> r, std::size_t from, std::size_t to) {
+  E acc = E::one();
+  for (std::size_t i = from; i < to; ++i) acc *= E::one() - r[i];
+  return acc;
+}
+}  // namespace zk_detail
+
 // A whole hiding commitment as one table.
 inline ZkTable zk_table_of(const WhirParams& params, const WhirCommitment& com, const WhirProverData* pd = nullptr) {
   if (params.hiding_openings == 0) throw ArgumentError("ZkTable: the commitment is not hiding");

@@ -72,39 +72,8 @@ struct ZkLookupStatement {
 };
 
 namespace zk_lookup_detail {
-using E = GoldilocksExt2;
+using namespace zk_detail;
 
-// A base table as an E table padded to `to` variables.
-inline std::vector<E> lift(std::span<const Goldilocks> t, unsigned to) {
-  std::vector<E> out(std::size_t{1} << to, E::zero());
-  std::copy(t.begin(), t.end(), out.begin());
-  return out;
-}
-// The E-valued view of a component-interleaved table, padded to `to`.
-inline std::vector<E> lift_ext(std::span<const Goldilocks> t, unsigned to) {
-  std::vector<E> out(std::size_t{1} << to, E::zero());
-  for (std::size_t i = 0; i < t.size() / 2; ++i) out[i] = E(t[2 * i], t[2 * i + 1]);
-  return out;
-}
-inline std::vector<Goldilocks> interleave(std::span<const E> h) {
-  std::vector<Goldilocks> out(2 * h.size());
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    out[2 * i] = h[i].c0();
-    out[2 * i + 1] = h[i].c1();
-  }
-  return out;
-}
-inline std::vector<E> selector(unsigned n, unsigned to) {
-  std::vector<E> s(std::size_t{1} << to, E::zero());
-  std::fill(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(std::size_t{1} << n), E::one());
-  return s;
-}
-// Π_{i ∈ [from, to)} (1 − r_i): the MLE of "the coordinates from `from` on are 0".
-inline E zero_above(std::span<const E> r, std::size_t from, std::size_t to) {
-  E acc = E::one();
-  for (std::size_t i = from; i < to; ++i) acc *= E::one() - r[i];
-  return acc;
-}
 inline constexpr std::size_t kDegree = 4;  // I2, I3: eq · sel · ĥ · Â
 
 // The shapes both sides derive from the statement. The inverse bundle holds H
@@ -117,7 +86,6 @@ struct Shape {
   unsigned da = 0, dt = 0;   // the extended domains: widest of (Â, ĥ) and (m̂, k̂)
   unsigned N = 0;            // I1's domain
   std::vector<unsigned> bundle_vars;  // H, K, mask
-  WhirParams bundle_params;
   explicit Shape(const ZkLookupStatement& s) {
     na = s.columns[0].vars;
     nt = s.mult.vars;
@@ -126,15 +94,14 @@ struct Shape {
     unsigned mv = 1;
     for (int iter = 0; iter < 8; ++iter) {
       bundle_vars = {na + 1, nt + 1, mv};
-      const ZkBundleLayout layout(bundle_vars);
-      bundle_params = s.base;
-      bundle_params.num_vars = layout.num_vars;
-      bundle_params.hiding_openings = 2;
-      eh = bundle_params.committed_vars() - bundle_params.num_vars;
+      WhirParams p = s.base;  // the bundle's (ZkBundle)
+      p.num_vars = ZkBundleLayout(bundle_vars).num_vars;
+      p.hiding_openings = 2;
+      eh = p.mask_vars();
       da = std::max(ca, na + eh);
       dt = std::max(ct, nt + eh);
       N = std::max(da, dt);
-      const unsigned want = LibraMaskShape(std::max(N, ca), kDegree).num_vars();
+      const unsigned want = LibraMaskShape(N, kDegree).num_vars();
       if (want == mv) return;
       mv = want;
     }
@@ -173,10 +140,8 @@ inline void prove_zk_lookup(Transcript& t, const ZkLookupStatement& s, ZkOpening
   batch_inverse<E>(k);
   for (std::size_t j = 0; j < Nt; ++j) k[j] *= E(mult[j]);
   if (edit) edit(h, k);
-  LibraMask mask(std::max(sh.N, sh.ca), kDegree);
+  LibraMask mask(sh.N, kDegree);
   const ZkBundle bundle(s.base, {interleave(h), interleave(k), mask.table()}, 2);
-  if (bundle.table(0).params.num_vars != sh.bundle_params.num_vars)
-    throw ArgumentError("zk lookup: the inverse bundle's shape disagrees");  // unreachable
   open.keep(bundle.data());  // its claims are proven after this returns
   send_root(t, w, "zk_lookup/bundle_root", bundle.commitment());
   const auto za = t.challenge_exts("zk_lookup/z_a", sh.da);

@@ -177,8 +177,9 @@ class LibraMask final : public SumcheckInstance {
 };
 
 // WHIR parameters of a mask's table: the caller's regime, rate, folding and security,
-// hiding with a budget of two openings — one spent, the other covering the ≤ 2·vars + 2
-// values the aux sumcheck and the final claim reveal of T̂'s random half (docs/zk.md).
+// hiding with a budget of two openings — one spent, the other covering the ≈ 4·vars + 4
+// F_p dimensions the aux sumcheck and the final claim reveal of T̂'s random half
+// (docs/zk.md).
 inline WhirParams libra_mask_params(WhirParams base, const LibraMaskShape& shape) {
   base.num_vars = shape.num_vars();
   base.hiding_openings = 2;
@@ -186,18 +187,32 @@ inline WhirParams libra_mask_params(WhirParams base, const LibraMaskShape& shape
 }
 
 namespace zk_detail {
-// The aux weight W(t, y) = [y = 0]·w(t) over the committed variables.
-inline std::vector<GoldilocksExt2> extend_weight(const std::vector<GoldilocksExt2>& w, unsigned committed_vars) {
-  std::vector<GoldilocksExt2> out(std::size_t{1} << committed_vars, GoldilocksExt2::zero());
-  std::copy(w.begin(), w.end(), out.begin());
-  return out;
-}
+// The aux weight w = w_G + κ·w_r on the mask table (its real part: W = [y = 0]·w).
 inline std::vector<GoldilocksExt2> aux_weight(const LibraMaskShape& shape, std::span<const GoldilocksExt2> r,
                                               const GoldilocksExt2& kappa) {
   auto w = shape.sum_weights();
   const auto wr = shape.eval_weights(r);
   for (std::size_t i = 0; i < w.size(); ++i) w[i] += kappa * wr[i];
   return w;
+}
+}  // namespace zk_detail
+
+namespace zk_detail {
+inline std::pair<std::size_t, std::size_t> shape_of(std::span<SumcheckInstance* const> inst) {
+  std::size_t n = 0, D = 1;
+  for (auto* i : inst) {
+    n = std::max(n, i->num_vars());
+    D = std::max(D, i->degree());
+  }
+  return {n, D};
+}
+inline std::pair<std::size_t, std::size_t> shape_of(std::span<const BatchedInstanceSpec> inst) {
+  std::size_t n = 0, D = 1;
+  for (const auto& i : inst) {
+    n = std::max(n, i.num_vars);
+    D = std::max(D, i.degree);
+  }
+  return {n, D};
 }
 }  // namespace zk_detail
 
@@ -227,9 +242,9 @@ inline void prove_zk_batched_with(Transcript& t, std::span<SumcheckInstance* con
   // Aux: Σ T̂ W = G + κγ over the mask table's extended domain, y bound first.
   const E kappa = t.challenge_ext("zk/kappa");
   const unsigned nc = mask_table.ext_vars();
-  const auto wt = zk_detail::extend_weight(zk_detail::aux_weight(mask.shape(), r, kappa), nc);
-  const auto ext = mask_table.extended();
-  DenseProductInstance aux({std::vector<E>(ext.begin(), ext.end()), wt}, {{E::one(), {0, 1}}}, {false, true});
+  DenseProductInstance aux({zk_detail::lift(mask_table.extended(), nc),
+                            zk_detail::lift(zk_detail::aux_weight(mask.shape(), r, kappa), nc)},
+                           {{E::one(), {0, 1}}}, {false, true});
   SumcheckInstance* ap[1] = {&aux};
   const E aux_claim = G + kappa * gamma;
   std::vector<E> rho;
@@ -238,24 +253,6 @@ inline void prove_zk_batched_with(Transcript& t, std::span<SumcheckInstance* con
   if (point) *point = std::move(r);
 }
 
-namespace zk_detail {
-inline std::pair<std::size_t, std::size_t> shape_of(std::span<SumcheckInstance* const> inst) {
-  std::size_t n = 0, D = 1;
-  for (auto* i : inst) {
-    n = std::max(n, i->num_vars());
-    D = std::max(D, i->degree());
-  }
-  return {n, D};
-}
-inline std::pair<std::size_t, std::size_t> shape_of(std::span<const BatchedInstanceSpec> inst) {
-  std::size_t n = 0, D = 1;
-  for (const auto& i : inst) {
-    n = std::max(n, i.num_vars);
-    D = std::max(D, i.degree);
-  }
-  return {n, D};
-}
-}  // namespace zk_detail
 
 // A protocol step with a mask of its own: a fresh Libra mask committed on its own (its
 // root sent and absorbed under `label`), then prove_zk_batched_with; the mask's claim
@@ -292,11 +289,7 @@ inline ZkSumcheckResult verify_zk_batched_with(Transcript& t, std::span<const Ba
                                                ZkOpeningsVerifier& open, ByteReader& rd) {
   return verifying([&] {
     using E = GoldilocksExt2;
-    std::size_t n = 0, D = 1;
-    for (const auto& i : inst) {
-      n = std::max(n, i.num_vars);
-      D = std::max(D, i.degree);
-    }
+    const auto [n, D] = zk_detail::shape_of(inst);
     const LibraMaskShape shape(n, D);
     if (mask_table.vars != shape.num_vars()) throw VerifyError("zk sumcheck: the mask table has the wrong size");
     const E G = rd.field<E>("zk sumcheck mask sum");
@@ -312,9 +305,8 @@ inline ZkSumcheckResult verify_zk_batched_with(Transcript& t, std::span<const Ba
     const unsigned nc = mask_table.ext_vars(), nv = shape.num_vars();
     const auto w_small = zk_detail::aux_weight(shape, res.point, kappa);
     const BatchedInstanceSpec aux{nc, 2, 1, [&](std::span<const E> p, std::span<const E> f) {
-                                    E sel = E::one();
-                                    for (unsigned i = nv; i < nc; ++i) sel *= E::one() - p[i];
-                                    return f[0] * sel * mle_evaluate<E, E>(w_small, p.first(nv));
+                                    return f[0] * zk_detail::zero_above(p, nv, nc) *
+                                           mle_evaluate<E, E>(w_small, p.first(nv));
                                   }};
     const E aux_claim = G + kappa * gamma;
     const auto ares = verify_batched(t, std::span<const BatchedInstanceSpec>(&aux, 1), std::span<const E>(&aux_claim, 1), rd);

@@ -58,7 +58,7 @@ inline constexpr std::size_t kFrozenDegree = 3;  // eq · sel · table
 }  // namespace zk_blocks_detail
 
 inline void prove_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOpenings& open, ByteWriter& w) {
-  using namespace zk_lookup_detail;
+  using namespace zk_detail;
   using E = GoldilocksExt2;
   s.validate();
   for (const auto& [a, b] : s.pairs) {
@@ -91,7 +91,7 @@ inline void prove_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOp
 inline void verify_zk_frozen_with(Transcript& t, const ZkFrozenStatement& s, ZkOpeningsVerifier& open,
                                   ByteReader& rd) {
   verifying([&] {
-    using namespace zk_lookup_detail;
+    using namespace zk_detail;
     using E = GoldilocksExt2;
     s.validate();
     s.absorb(t);

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "vtensor/lookup/zk_lookup.hpp"
 #include "vtensor/proofs/drift/zk_norm.hpp"
 
 namespace vtensor::drift {
@@ -109,6 +110,28 @@ inline E less_than(std::span<const E> p, std::uint64_t r, unsigned kv) {
   for (std::uint64_t k = 0; k < std::min<std::uint64_t>(r, eq.size()); ++k) acc += eq[k];
   return acc;
 }
+// Where the identity's claims on U and V land: Û at (ρ_k, z_r, ρ_y), V̂ at (z_c, ρ_k, ρ_y).
+inline std::vector<E> u_point(const Shape& sh, std::span<const E> rho, std::span<const E> zr) {
+  std::vector<E> p(rho.begin(), rho.begin() + sh.kv);
+  p.insert(p.end(), zr.begin(), zr.end());
+  p.insert(p.end(), rho.begin() + sh.kv, rho.begin() + sh.kv + sh.e);
+  return p;
+}
+inline std::vector<E> v_point(const Shape& sh, std::span<const E> rho, std::span<const E> zc) {
+  std::vector<E> p(zc.begin(), zc.end());
+  p.insert(p.end(), rho.begin(), rho.begin() + sh.kv + sh.e);
+  return p;
+}
+// The range lookups of U, V [and E] over the bundle's tables [U, V, (E), m_U, m_V, (m_E)].
+inline std::vector<ZkLookupStatement> range_lookups(const ZkLowRankStatement& s, const std::vector<ZkTable>& bt) {
+  const std::size_t m0 = s.has_residual() ? 3 : 2;
+  const auto rf = ZkLowRankStatement::range(s.factor_bits);
+  std::vector<ZkLookupStatement> out{{{bt[0]}, {E::one()}, bt[m0], rf, s.base},
+                                     {{bt[1]}, {E::one()}, bt[m0 + 1], rf, s.base}};
+  if (s.has_residual())
+    out.push_back({{bt[2]}, {E::one()}, bt[m0 + 2], ZkLowRankStatement::range(s.residual_bits), s.base});
+  return out;
+}
 }  // namespace zk_low_rank_detail
 
 // Proves the statement; u is rows × rank, v is rank × cols, both row-major signed
@@ -118,7 +141,7 @@ inline E less_than(std::span<const E> p, std::uint64_t r, unsigned kv) {
 inline void prove_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, std::span<const std::int64_t> u,
                                    std::span<const std::int64_t> v, ZkOpenings& open, ByteWriter& w) {
   using namespace zk_low_rank_detail;
-  using namespace zk_lookup_detail;
+  using namespace zk_detail;
   using zk_norm_detail::multiplicities;
   using zk_norm_detail::signed_of;
   s.validate();
@@ -208,29 +231,16 @@ inline void prove_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, s
   prove_zk_batched_masked(t, "zk_low_rank/mask_root", ip, std::span<const E>(&zero, 1), s.base, open, w, &rho);
   for (const auto& term : s.terms) open.add(term, std::span<const E>(rho.data(), sh.dT));
   if (s.has_residual()) open.add(bt[2], std::span<const E>(rho.data(), sh.dE));
-  {
-    std::vector<E> pu(rho.begin(), rho.begin() + sh.kv);
-    pu.insert(pu.end(), zr.begin(), zr.end());
-    pu.insert(pu.end(), rho.begin() + sh.kv, rho.begin() + sh.kv + sh.e);
-    open.add(bt[0], pu);
-    std::vector<E> pv(zc.begin(), zc.end());
-    pv.insert(pv.end(), rho.begin(), rho.begin() + sh.kv + sh.e);
-    open.add(bt[1], pv);
-  }
-  // Range checks.
-  const std::size_t m0 = s.has_residual() ? 3 : 2;
-  const auto rf = ZkLowRankStatement::range(s.factor_bits);
-  prove_zk_lookup(t, {{bt[0]}, {E::one()}, bt[m0], rf, s.base}, open, w);
-  prove_zk_lookup(t, {{bt[1]}, {E::one()}, bt[m0 + 1], rf, s.base}, open, w);
-  if (s.has_residual())
-    prove_zk_lookup(t, {{bt[2]}, {E::one()}, bt[m0 + 2], ZkLowRankStatement::range(s.residual_bits), s.base}, open, w);
+  open.add(bt[0], u_point(sh, rho, zr));
+  open.add(bt[1], v_point(sh, rho, zc));
+  for (const auto& l : range_lookups(s, bt)) prove_zk_lookup(t, l, open, w);
 }
 
 inline void verify_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, ZkOpeningsVerifier& open,
                                     ByteReader& rd) {
   verifying([&] {
     using namespace zk_low_rank_detail;
-    using namespace zk_lookup_detail;
+    using namespace zk_detail;
     s.validate();
     s.absorb(t);
     const WhirCommitment bc = receive_root(t, rd, "zk_low_rank/bundle_root");
@@ -262,21 +272,9 @@ inline void verify_zk_low_rank_with(Transcript& t, const ZkLowRankStatement& s, 
     };
     for (std::size_t k = 0; k < K; ++k) open.add(s.terms[k], std::span<const E>(rho.data(), sh.dT), unpad(f[k], sh.dT));
     if (s.has_residual()) open.add(bt[2], std::span<const E>(rho.data(), sh.dE), unpad(f[K], sh.dE));
-    {
-      std::vector<E> pu(rho.begin(), rho.begin() + sh.kv);
-      pu.insert(pu.end(), zr.begin(), zr.end());
-      pu.insert(pu.end(), rho.begin() + sh.kv, rho.begin() + sh.kv + sh.e);
-      open.add(bt[0], pu, unpad(f[nf - 2], sh.dU));
-      std::vector<E> pv(zc.begin(), zc.end());
-      pv.insert(pv.end(), rho.begin(), rho.begin() + sh.kv + sh.e);
-      open.add(bt[1], pv, unpad(f[nf - 1], sh.dV));
-    }
-    const std::size_t m0 = s.has_residual() ? 3 : 2;
-    const auto rf = ZkLowRankStatement::range(s.factor_bits);
-    verify_zk_lookup(t, {{bt[0]}, {E::one()}, bt[m0], rf, s.base}, open, rd);
-    verify_zk_lookup(t, {{bt[1]}, {E::one()}, bt[m0 + 1], rf, s.base}, open, rd);
-    if (s.has_residual())
-      verify_zk_lookup(t, {{bt[2]}, {E::one()}, bt[m0 + 2], ZkLowRankStatement::range(s.residual_bits), s.base}, open, rd);
+    open.add(bt[0], u_point(sh, rho, zr), unpad(f[nf - 2], sh.dU));
+    open.add(bt[1], v_point(sh, rho, zc), unpad(f[nf - 1], sh.dV));
+    for (const auto& l : range_lookups(s, bt)) verify_zk_lookup(t, l, open, rd);
   });
 }
 

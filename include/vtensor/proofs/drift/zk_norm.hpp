@@ -134,7 +134,7 @@ inline std::vector<Goldilocks> zk_combination(std::span<const ZkTable> terms, st
 // Σ Δ² > τ² (unless a test's CheatingProver is active).
 inline void prove_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpenings& open, ByteWriter& w) {
   using namespace zk_norm_detail;
-  using namespace zk_lookup_detail;
+  using namespace zk_detail;
   s.validate();
   const auto delta = zk_combination(s.terms, s.coeffs);
   const std::int64_t half = std::int64_t{1} << (s.entry_bits - 1);
@@ -198,7 +198,7 @@ inline void prove_zk_norm(Transcript& t, const ZkNormStatement& s, ByteWriter& w
 inline void verify_zk_norm_with(Transcript& t, const ZkNormStatement& s, ZkOpeningsVerifier& open, ByteReader& rd) {
   verifying([&] {
     using namespace zk_norm_detail;
-    using namespace zk_lookup_detail;
+    using namespace zk_detail;
     s.validate();
     s.absorb(t);
     const WhirCommitment bc = receive_root(t, rd, "zk_norm/bundle_root");
