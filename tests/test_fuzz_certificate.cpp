@@ -45,51 +45,6 @@ void run(const test::DriftPair& pair, const smdp::Statement& st, const Bytes& in
   (void)pair;
 }
 
-Bytes mutate(std::mt19937_64& rng, Bytes b, const std::vector<Bytes>& others) {
-  const int ops = 1 + static_cast<int>(rng() % 4);
-  for (int k = 0; k < ops; ++k) {
-    const std::size_t at = b.empty() ? 0 : rng() % b.size();
-    switch (rng() % 8) {
-      case 0:
-        if (!b.empty()) b[at] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
-        break;
-      case 1:
-        if (!b.empty()) b[at] = static_cast<std::uint8_t>(rng());
-        break;
-      case 2:
-        b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), static_cast<std::uint8_t>(rng()));
-        break;
-      case 3:
-        if (!b.empty()) b.erase(b.begin() + static_cast<std::ptrdiff_t>(at));
-        break;
-      case 4:
-        b.resize(at);
-        break;
-      case 5: {  // a u32/u64 field at a random offset set to an edge value
-        static const std::uint64_t edge[] = {0, 1, 0xFF, 0xFFFF, 0xFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull,
-                                             Goldilocks::kModulus, 1ull << 20, 1ull << 32};
-        const std::uint64_t v = edge[rng() % 9];
-        for (int i = 0; i < 8 && at + i < b.size(); ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
-        break;
-      }
-      case 6: {  // splice the tail of another certificate
-        const Bytes& o = others[rng() % others.size()];
-        const std::size_t from = o.empty() ? 0 : rng() % o.size();
-        b.resize(at);
-        b.insert(b.end(), o.begin() + static_cast<std::ptrdiff_t>(from), o.end());
-        break;
-      }
-      default: {  // copy a chunk over another place
-        if (b.size() < 16) break;
-        const std::size_t len = 1 + rng() % 32, from = rng() % (b.size() - 1);
-        for (std::size_t i = 0; i < len && from + i < b.size() && at + i < b.size(); ++i) b[at + i] = b[from + i];
-        break;
-      }
-    }
-  }
-  return b;
-}
-
 }  // namespace
 
 TEST_CASE("fuzz: certificate decoder and verifier on mutated and random bytes") {
@@ -122,7 +77,7 @@ TEST_CASE("fuzz: certificate decoder and verifier on mutated and random bytes") 
   run(pair, st, valid, valid, o);
   REQUIRE(o.accepted == 1);
   const std::vector<Bytes> others{valid, Bytes(valid.begin(), valid.begin() + 200)};
-  for (int i = 0; i < 20000; ++i) run(pair, st, mutate(rng, valid, others), valid, o);
+  for (int i = 0; i < 20000; ++i) run(pair, st, test::mutate_bytes(rng, valid, others), valid, o);
   // Random bytes behind a valid header prefix of random length.
   for (int i = 0; i < 2000; ++i) {
     Bytes in(valid.begin(), valid.begin() + static_cast<std::ptrdiff_t>(rng() % 200));

@@ -30,6 +30,70 @@ inline WhirParams zk_params(unsigned num_vars = 0, unsigned lambda = 40, unsigne
   return p;
 }
 
+// A sealed transcript whose statement is a model pair's roots (and anything `extra`
+// absorbs first, such as a layout digest): the zero-knowledge block tests.
+template <class Extra = void (*)(Transcript&)>
+Transcript pair_transcript(std::string_view id, const Digest& base, const Digest& tuned,
+                           Extra&& extra = [](Transcript&) {}) {
+  Transcript t(id, 1, GoldilocksExt2::kFieldId);
+  extra(t);
+  t.absorb("base", base.bytes);
+  t.absorb("tuned", tuned.bytes);
+  t.seal_statement();
+  return t;
+}
+
+// Stacked mutations of a valid proof for the fuzz tests: 1 … 4 of bit and byte flips,
+// insertions, deletions, truncations, an 8-byte field set to an edge value, the tail of
+// one of `others` spliced in (none when empty), a chunk copied over another place.
+inline std::vector<std::uint8_t> mutate_bytes(std::mt19937_64& rng, std::vector<std::uint8_t> b,
+                                              const std::vector<std::vector<std::uint8_t>>& others = {}) {
+  using Bytes = std::vector<std::uint8_t>;
+  const int ops = 1 + static_cast<int>(rng() % 4);
+  for (int k = 0; k < ops; ++k) {
+    const std::size_t at = b.empty() ? 0 : rng() % b.size();
+    switch (rng() % 8) {
+      case 0:
+        if (!b.empty()) b[at] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
+        break;
+      case 1:
+        if (!b.empty()) b[at] = static_cast<std::uint8_t>(rng());
+        break;
+      case 2:
+        b.insert(b.begin() + static_cast<std::ptrdiff_t>(at), static_cast<std::uint8_t>(rng()));
+        break;
+      case 3:
+        if (!b.empty()) b.erase(b.begin() + static_cast<std::ptrdiff_t>(at));
+        break;
+      case 4:
+        b.resize(at);
+        break;
+      case 5: {  // a u32/u64 field at a random offset set to an edge value
+        static constexpr std::uint64_t edge[] = {0, 1, 0xFF, 0xFFFF, 0xFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull,
+                                             Goldilocks::kModulus, 1ull << 20, 1ull << 32};
+        const std::uint64_t v = edge[rng() % 9];
+        for (int i = 0; i < 8 && at + i < b.size(); ++i) b[at + i] = static_cast<std::uint8_t>(v >> (8 * i));
+        break;
+      }
+      case 6: {  // splice the tail of another proof
+        if (others.empty()) break;
+        const Bytes& o = others[rng() % others.size()];
+        const std::size_t from = o.empty() ? 0 : rng() % o.size();
+        b.resize(at);
+        b.insert(b.end(), o.begin() + static_cast<std::ptrdiff_t>(from), o.end());
+        break;
+      }
+      default: {  // copy a chunk over another place
+        if (b.size() < 16) break;
+        const std::size_t len = 1 + rng() % 32, from = rng() % (b.size() - 1);
+        for (std::size_t i = 0; i < len && from + i < b.size() && at + i < b.size(); ++i) b[at + i] = b[from + i];
+        break;
+      }
+    }
+  }
+  return b;
+}
+
 // Pearson statistic of two 16-bin histograms with equal totals (the statistical
 // zero-knowledge tests: 70 lies beyond the 10^-8 tail of χ² with 15 degrees of freedom).
 inline double two_sample_chi2(const std::array<int, 16>& a, const std::array<int, 16>& b) {

@@ -77,11 +77,7 @@ Statements statements(const std::vector<ZkTable>& b, const std::vector<ZkTable>&
 }
 
 Transcript bound(const WhirCommitment& b, const WhirCommitment& t) {
-  Transcript tr("test/zk-blocks", 1, E::kFieldId);
-  tr.absorb("base", b.root.bytes);
-  tr.absorb("tuned", t.root.bytes);
-  tr.seal_statement();
-  return tr;
+  return test::pair_transcript("test/zk-blocks", b.root, t.root);
 }
 
 struct Proven {

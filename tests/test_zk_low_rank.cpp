@@ -66,11 +66,7 @@ drift::ZkLowRankStatement statement(const ZkTable& b, const ZkTable& t, std::uin
 }
 
 Transcript bound(const WhirCommitment& b, const WhirCommitment& t) {
-  Transcript tr("test/zk-low-rank", 1, E::kFieldId);
-  tr.absorb("base", b.root.bytes);
-  tr.absorb("tuned", t.root.bytes);
-  tr.seal_statement();
-  return tr;
+  return test::pair_transcript("test/zk-low-rank", b.root, t.root);
 }
 
 struct Proven {

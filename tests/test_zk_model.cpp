@@ -84,12 +84,8 @@ Blocks blocks(const std::vector<ZkTable>& b, const std::vector<ZkTable>& t, std:
 }
 
 Transcript bound(const ModelLayout& l, const WhirCommitment& b, const WhirCommitment& t) {
-  Transcript tr("test/zk-model", 1, E::kFieldId);
-  tr.absorb("layout", l.digest().bytes);
-  tr.absorb("base", b.root.bytes);
-  tr.absorb("tuned", t.root.bytes);
-  tr.seal_statement();
-  return tr;
+  return test::pair_transcript("test/zk-model", b.root, t.root,
+                               [&](Transcript& tr) { tr.absorb("layout", l.digest().bytes); });
 }
 
 struct Proven {
